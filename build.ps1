@@ -1,0 +1,181 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests and packages AksSecurity.
+.DESCRIPTION
+    Tasks (run in order given; Test and Audit build first):
+      Clean    removes out/ and every bin/obj folder
+      Build    assembles the module under out/AksSecurity/<version>/ (cmdlets + model beside the manifest,
+               engine and all its dependencies in Dependencies/), with format views and generated help
+      Help     regenerates en-US/AksSecurity.dll-Help.xml from docs/cmdlets/ (part of Build)
+      Test     runs every xunit and Pester test against the built module; prints 'N passed, N failed, N skipped'
+      Audit    the main job: an offline audit of the example clusters in examples/clusters/
+      Package  the Azure Automation zip and the PowerShell Gallery .nupkg under out/packages/
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Clean', 'Build', 'Help', 'Test', 'Audit', 'Package')]
+    [string[]] $Task = @('Build'),
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$version = ([xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+$moduleDir = Join-Path $out "AksSecurity/$version"
+
+function Invoke-Native {
+    # Runs a native command and stops the build when it fails.
+    param([Parameter(Mandatory)][string] $Command, [Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Clean {
+    foreach ($dir in @($out) + @(Get-ChildItem $root -Directory -Recurse -Include bin, obj | Where-Object FullName -NotMatch '[\\/]\.git[\\/]' | ForEach-Object FullName)) {
+        if (Test-Path $dir) { Remove-Item $dir -Recurse -Force }
+    }
+}
+
+function Invoke-Build {
+    $staging = Join-Path $out 'staging'
+    if (Test-Path $moduleDir) { Remove-Item $moduleDir -Recurse -Force }
+    if (Test-Path $staging) { Remove-Item $staging -Recurse -Force }
+    New-Item -ItemType Directory -Force -Path $moduleDir, (Join-Path $moduleDir 'Dependencies') | Out-Null
+
+    # The engine with every dependency (publish resolves them); the cmdlet assembly on its own.
+    Invoke-Native dotnet publish (Join-Path $root 'src/AksSecurity.Engine/AksSecurity.Engine.csproj') -c $Configuration -o (Join-Path $staging 'engine') --nologo -v quiet
+    Invoke-Native dotnet build (Join-Path $root 'src/AksSecurity/AksSecurity.csproj') -c $Configuration -o (Join-Path $staging 'cmdlets') --nologo -v quiet
+
+    # The model is shared by both sides and must load once, in the default context: beside the manifest, never in Dependencies/.
+    foreach ($name in 'AksSecurity.dll', 'AksSecurity.Model.dll') {
+        Copy-Item (Join-Path $staging "cmdlets/$name") $moduleDir
+    }
+    Get-ChildItem (Join-Path $staging 'engine') -File |
+        Where-Object { $_.Extension -in '.dll', '.so', '.dylib' -and $_.Name -ne 'AksSecurity.Model.dll' } |
+        Copy-Item -Destination (Join-Path $moduleDir 'Dependencies')
+    Copy-Item (Join-Path $root 'src/AksSecurity/AksSecurity.Format.ps1xml') $moduleDir
+
+    $manifest = Get-Content -Raw (Join-Path $root 'AksSecurity.psd1')
+    $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
+    $manifest = $manifest -replace "ReleaseNotes\s*=\s*''", "ReleaseNotes = '$((Get-ReleaseNotes) -replace "'", "''")'"
+    Set-Content -Path (Join-Path $moduleDir 'AksSecurity.psd1') -Value $manifest -Encoding utf8NoBOM
+    Remove-Item $staging -Recurse -Force
+
+    Invoke-Help
+    Write-Host "Built AksSecurity $version -> $moduleDir"
+}
+
+function Get-ReleaseNotes {
+    # The CHANGELOG section of this version.
+    $changelog = Get-Content -Raw (Join-Path $root 'CHANGELOG.md')
+    $match = [regex]::Match($changelog, "(?ms)^## \[?$([regex]::Escape($version))\]?[^\n]*\n(.*?)(?=^## |\z)")
+    if ($match.Success) { $match.Groups[1].Value.Trim() } else { '' }
+}
+
+function Invoke-Help {
+    $generator = Join-Path $root 'build/New-MamlHelp.ps1'
+    # A child process, so the build's own session never holds the module's assemblies.
+    Invoke-Native dotnet pwsh -NoProfile -NonInteractive -File $generator -ModulePath (Join-Path $moduleDir 'AksSecurity.psd1') `
+        -DocsPath (Join-Path $root 'docs') -OutputPath (Join-Path $moduleDir 'en-US/AksSecurity.dll-Help.xml')
+}
+
+function Invoke-Test {
+    $results = Join-Path $out 'test-results'
+    New-Item -ItemType Directory -Force -Path $results | Out-Null
+    Get-ChildItem $results -File | Remove-Item -Force
+
+    Invoke-Native dotnet restore (Join-Path $root 'build/TestDependencies.csproj') --nologo -v quiet
+    Invoke-Native dotnet build (Join-Path $root 'AksSecurity.sln') -c $Configuration --nologo -v quiet
+
+    # xunit: no PowerShell, the engine against in-process test servers.
+    & dotnet test (Join-Path $root 'tests/AksSecurity.Engine.Tests/AksSecurity.Engine.Tests.csproj') -c $Configuration --no-build --nologo `
+        --logger "trx;LogFileName=xunit.trx" --logger "console;verbosity=minimal" --results-directory $results
+    $xunit = Read-TrxCounts (Join-Path $results 'xunit.trx')
+
+    # Pester: the built module as users run it, in a child pwsh that trusts the test servers' CA.
+    $caDir = Join-Path $out 'test-ca'
+    $serverDll = Join-Path $root "tests/AksSecurity.TestServers/bin/$Configuration/net10.0/AksSecurity.TestServers.dll"
+    Invoke-Native dotnet $serverDll --ca-only --ca-dir $caDir
+    $env:AKSSECURITY_TESTSERVER_DLL = $serverDll
+    $env:AKSSECURITY_TEST_CA_DIR = $caDir
+    $env:AKSSECURITY_MODULE_PATH = Join-Path $moduleDir 'AksSecurity.psd1'
+    $env:AKSSECURITY_REPO_ROOT = $root
+    $saved = $env:SSL_CERT_FILE
+    $env:SSL_CERT_FILE = Join-Path $caDir 'trust-bundle.pem'
+    try {
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-PesterSuite.ps1') -ResultDirectory $results
+    }
+    finally {
+        $env:SSL_CERT_FILE = $saved
+    }
+    $pester = Get-Content -Raw (Join-Path $results 'pester-counts.json') -ErrorAction SilentlyContinue | ConvertFrom-Json
+    if (-not $pester) { $pester = [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Warning 'Pester did not report its results.' }
+
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    $skipped = $xunit.Skipped + $pester.Skipped
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Read-TrxCounts([string] $path) {
+    if (-not (Test-Path $path)) {
+        Write-Warning "xunit wrote no results ($path)."
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $counters = ([xml](Get-Content -Raw $path)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{
+        Passed  = [int]$counters.passed
+        Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Skipped = [int]$counters.notExecuted
+    }
+}
+
+function Invoke-Audit {
+    $examples = Join-Path $root 'examples/clusters'
+    & dotnet pwsh -NoProfile -NonInteractive -Command "
+        `$ErrorActionPreference = 'Stop'
+        Import-Module '$(Join-Path $moduleDir 'AksSecurity.psd1')'
+        `$results = Test-AksApiAccess -Path '$examples/*.json'
+        `$results | Format-Table -AutoSize | Out-String -Width 200
+        `$results.Findings | Sort-Object Severity -Descending | Format-Table ClusterName, CheckId, Severity, Title -AutoSize | Out-String -Width 200
+        `$failed = @(`$results | Where-Object { -not `$_.Passed }).Count
+        'Audited {0} cluster(s): {1} passed, {2} with findings.' -f `$results.Count, (`$results.Count - `$failed), `$failed
+    "
+    if ($LASTEXITCODE -ne 0) { throw 'The audit failed to run.' }
+}
+
+function Invoke-Package {
+    $packages = Join-Path $out 'packages'
+    New-Item -ItemType Directory -Force -Path $packages | Out-Null
+    # Azure Automation imports a zip whose root is the module folder.
+    $zip = Join-Path $packages "AksSecurity-$version.zip"
+    if (Test-Path $zip) { Remove-Item $zip }
+    $zipStage = Join-Path $out 'zip-stage/AksSecurity'
+    if (Test-Path (Split-Path $zipStage)) { Remove-Item (Split-Path $zipStage) -Recurse -Force }
+    New-Item -ItemType Directory -Force -Path $zipStage | Out-Null
+    Copy-Item "$moduleDir/*" $zipStage -Recurse
+    Compress-Archive -Path $zipStage -DestinationPath $zip
+    Remove-Item (Split-Path $zipStage) -Recurse -Force
+    Write-Host "Azure Automation package: $zip"
+}
+
+foreach ($name in $Task) {
+    switch ($name) {
+        'Clean' { Invoke-Clean }
+        'Build' { Invoke-Build }
+        'Help' { Invoke-Help }
+        'Test' { if ($Task -notcontains 'Build') { Invoke-Build }; Invoke-Test }
+        'Audit' { if ($Task -notcontains 'Build') { Invoke-Build }; Invoke-Audit }
+        'Package' { if ($Task -notcontains 'Build') { Invoke-Build }; Invoke-Package }
+    }
+}

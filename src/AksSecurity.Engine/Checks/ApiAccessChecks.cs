@@ -1,0 +1,103 @@
+using AksSecurity.Engine.Clusters;
+using AksSecurity.Engine.Hardening;
+
+namespace AksSecurity.Engine.Checks;
+
+/// <summary>Settings of the API server access checks.</summary>
+public sealed class ApiAccessCheckOptions
+{
+    /// <summary>
+    /// Authorized ranges with a shorter prefix than this are reported as too wide. 24 keeps a range to at most 256
+    /// addresses — an office or NAT egress block — while 0.0.0.0/0 style ranges are reported separately as Critical.
+    /// </summary>
+    public int MinimumPrefixLength { get; init; } = 24;
+}
+
+/// <summary>
+/// Checks of API server exposure. Private clusters (and clusters with public network access disabled) have no public
+/// endpoint, so the authorized-range checks do not apply to them — a mistake other scanners made.
+/// </summary>
+public static class ApiAccessChecks
+{
+    public const string NoAuthorizedRanges = "AKS-API-001";
+    public const string OpenToInternet = "AKS-API-002";
+    public const string RangeTooWide = "AKS-API-003";
+    public const string PrivateClusterPublicFqdn = "AKS-API-004";
+    public const string RunCommandEnabled = "AKS-API-005";
+    public const string NoVnetIntegration = "AKS-API-006";
+
+    public static ClusterTestResult Evaluate(ManagedClusterDocument document, ApiAccessCheckOptions? options = null)
+    {
+        options ??= new ApiAccessCheckOptions();
+        if (options.MinimumPrefixLength is < 0 or > 32)
+        {
+            throw new AksSecurityException(AksErrorKind.InvalidArgument, $"Minimum prefix length {options.MinimumPrefixLength} must be from 0 to 32.", "MinimumPrefixLength");
+        }
+
+        var view = document.View;
+        var findings = new List<Finding>();
+        var run = new List<string>();
+        Finding Make(string id, Severity severity, string title, string evidence, string remediation, string path) =>
+            new(id, severity, title, evidence, remediation) { JsonPath = path, ClusterId = view.Id, ClusterName = view.Name };
+
+        var setRanges = $"Set-AksApiAccess -Id '{view.Id}' -AuthorizedIpRange <your egress CIDRs> -CallerIpAddress <your address>";
+        if (view.HasPublicApiServer)
+        {
+            run.AddRange(new[] { NoAuthorizedRanges, OpenToInternet, RangeTooWide });
+            var ranges = view.AuthorizedIpRanges;
+            if (ranges.Count == 0)
+            {
+                findings.Add(Make(NoAuthorizedRanges, Severity.High, "API server is reachable from any address",
+                    $"{ManagedClusterView.AuthorizedIpRangesPath} is not set and the cluster is not private.", setRanges, ManagedClusterView.AuthorizedIpRangesPath));
+            }
+
+            foreach (var text in ranges)
+            {
+                if (!IpRange.TryParse(text, out var range, out var error))
+                {
+                    findings.Add(Make(RangeTooWide, Severity.Medium, "Authorized IP range is not a valid IPv4 CIDR",
+                        $"{ManagedClusterView.AuthorizedIpRangesPath} contains '{text}': {error}", setRanges, ManagedClusterView.AuthorizedIpRangesPath));
+                }
+                else if (range.PrefixLength == 0)
+                {
+                    findings.Add(Make(OpenToInternet, Severity.Critical, "Authorized IP ranges allow the whole internet",
+                        $"{ManagedClusterView.AuthorizedIpRangesPath} contains {text}.", $"Set-AksApiAccess -Id '{view.Id}' -Remove '{text}'", ManagedClusterView.AuthorizedIpRangesPath));
+                }
+                else if (range.PrefixLength < options.MinimumPrefixLength && range != IpRange.NodesOnly)
+                {
+                    findings.Add(Make(RangeTooWide, Severity.Medium, $"Authorized IP range is wider than /{options.MinimumPrefixLength}",
+                        $"{ManagedClusterView.AuthorizedIpRangesPath} contains {text} ({Math.Pow(2, 32 - range.PrefixLength):N0} addresses).",
+                        $"Replace it with the narrower egress ranges you use: Set-AksApiAccess -Id '{view.Id}' -Remove '{text}' -Add <narrower CIDRs>", ManagedClusterView.AuthorizedIpRangesPath));
+                }
+            }
+        }
+        else
+        {
+            run.Add(PrivateClusterPublicFqdn);
+            if (view.IsPrivateCluster && view.PrivateClusterPublicFqdn)
+            {
+                findings.Add(Make(PrivateClusterPublicFqdn, Severity.Low, "Private cluster publishes its API server name in public DNS",
+                    $"{ManagedClusterView.EnablePrivateClusterPublicFqdnPath} is true: the private address is resolvable from the internet.",
+                    $"Set-AksApiAccess -Id '{view.Id}' -DisablePublicFqdn (then resolve the name through the private DNS zone)", ManagedClusterView.EnablePrivateClusterPublicFqdnPath));
+            }
+        }
+
+        run.Add(RunCommandEnabled);
+        if (!view.RunCommandDisabled)
+        {
+            findings.Add(Make(RunCommandEnabled, Severity.Medium, "Run command is enabled",
+                $"{ManagedClusterView.DisableRunCommandPath} is not true: anyone with the Azure action managedClusters/runCommand can run kubectl in the cluster, bypassing network restrictions on the API server.",
+                $"Set-AksApiAccess -Id '{view.Id}' -DisableRunCommand", ManagedClusterView.DisableRunCommandPath));
+        }
+
+        run.Add(NoVnetIntegration);
+        if (!view.VnetIntegration)
+        {
+            findings.Add(Make(NoVnetIntegration, Severity.Low, "API server VNet integration is off",
+                $"{ManagedClusterView.EnableVnetIntegrationPath} is not true: nodes reach the API server through a tunnel or private endpoint instead of the cluster's own VNet.",
+                "Enable API Server VNet Integration (az aks update --enable-apiserver-vnet-integration); it cannot be set through this module yet.", ManagedClusterView.EnableVnetIntegrationPath));
+        }
+
+        return new ClusterTestResult(view.Id, view.Name, document.Source, findings, run);
+    }
+}

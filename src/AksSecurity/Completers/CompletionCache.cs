@@ -1,0 +1,112 @@
+using AksSecurity.Engine.Azure;
+using AksSecurity.Engine.Clusters;
+
+namespace AksSecurity.Completers;
+
+/// <summary>
+/// Names for tab completion, kept for a minute so pressing Tab twice does not call ARM twice. Completion only uses an
+/// existing connection and gives up after a few seconds: it must never prompt for a login or hang the prompt.
+/// </summary>
+internal static class CompletionCache
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
+    private static readonly object Gate = new();
+    private static readonly Dictionary<string, (DateTimeOffset At, IReadOnlyList<AksCluster> Clusters)> Clusters = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, (DateTimeOffset At, IReadOnlyList<string> Groups)> Groups = new(StringComparer.OrdinalIgnoreCase);
+
+    public static void Clear()
+    {
+        lock (Gate)
+        {
+            Clusters.Clear();
+            Groups.Clear();
+        }
+    }
+
+    public static void Remember(string subscription, IReadOnlyList<AksCluster> clusters)
+    {
+        lock (Gate)
+        {
+            Clusters[subscription] = (DateTimeOffset.UtcNow, clusters);
+        }
+    }
+
+    public static IReadOnlyList<AksCluster> ClustersOf(string? subscription)
+    {
+        var connection = AksSession.Current;
+        subscription ??= connection?.SubscriptionId;
+        if (connection is null || subscription is null)
+        {
+            return Array.Empty<AksCluster>();
+        }
+
+        lock (Gate)
+        {
+            if (Clusters.TryGetValue(subscription, out var hit) && DateTimeOffset.UtcNow - hit.At < Lifetime)
+            {
+                return hit.Clusters;
+            }
+        }
+
+        var list = Fetch(async token =>
+        {
+            var found = new List<AksCluster>();
+            await foreach (var document in new ManagedClusterClient(connection).ListAsync(subscription, null, NullOperationSink.Instance, token).ConfigureAwait(false))
+            {
+                found.Add(document.ToAksCluster());
+            }
+
+            return (IReadOnlyList<AksCluster>)found;
+        });
+        if (list is not null)
+        {
+            Remember(subscription, list);
+        }
+
+        return list ?? Array.Empty<AksCluster>();
+    }
+
+    public static IReadOnlyList<string> ResourceGroupsOf(string? subscription)
+    {
+        var connection = AksSession.Current;
+        subscription ??= connection?.SubscriptionId;
+        if (connection is null || subscription is null)
+        {
+            return Array.Empty<string>();
+        }
+
+        lock (Gate)
+        {
+            if (Groups.TryGetValue(subscription, out var hit) && DateTimeOffset.UtcNow - hit.At < Lifetime)
+            {
+                return hit.Groups;
+            }
+        }
+
+        var groups = Fetch(token => new ManagedClusterClient(connection).ListResourceGroupNamesAsync(subscription, NullOperationSink.Instance, token));
+        if (groups is not null)
+        {
+            lock (Gate)
+            {
+                Groups[subscription] = (DateTimeOffset.UtcNow, groups);
+            }
+        }
+
+        return groups ?? Array.Empty<string>();
+    }
+
+    private static T? Fetch<T>(Func<CancellationToken, Task<T>> fetch) where T : class
+    {
+        using var cancel = new CancellationTokenSource(Budget);
+        try
+        {
+            return Task.Run(() => fetch(cancel.Token)).GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            // Completion is a convenience: any failure just means no suggestions.
+            return null;
+        }
+    }
+}

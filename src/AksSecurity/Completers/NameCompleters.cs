@@ -1,0 +1,44 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+
+namespace AksSecurity.Completers;
+
+/// <summary>Completes resource group names of the current (or -SubscriptionId) subscription.</summary>
+public sealed class ResourceGroupCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completion.Matching(CompletionCache.ResourceGroupsOf(Completion.Subscription(fakeBoundParameters)), wordToComplete);
+}
+
+/// <summary>Completes cluster names, narrowed to -ResourceGroupName when it is already typed.</summary>
+public sealed class ClusterNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var group = fakeBoundParameters["ResourceGroupName"] as string;
+        var names = CompletionCache.ClustersOf(Completion.Subscription(fakeBoundParameters))
+            .Where(c => group is null || string.Equals(c.ResourceGroupName, group, StringComparison.OrdinalIgnoreCase))
+            .Select(c => c.Name);
+        return Completion.Matching(names, wordToComplete);
+    }
+}
+
+internal static class Completion
+{
+    public static string? Subscription(IDictionary bound) => bound["SubscriptionId"] switch
+    {
+        string s => s,
+        object[] { Length: > 0 } many => many[0]?.ToString(),
+        _ => null,
+    };
+
+    public static IEnumerable<CompletionResult> Matching(IEnumerable<string> names, string word)
+    {
+        var prefix = word.Trim('\'', '"');
+        return names.Distinct(StringComparer.OrdinalIgnoreCase)
+            .Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(n => n, StringComparer.OrdinalIgnoreCase)
+            .Select(n => new CompletionResult(n.Contains(' ') ? $"'{n}'" : n, n, CompletionResultType.ParameterValue, n));
+    }
+}

@@ -1,0 +1,69 @@
+using System.Management.Automation;
+using AksSecurity.Engine.Azure;
+
+namespace AksSecurity.Infrastructure;
+
+/// <summary>
+/// Base of every cmdlet: runs engine work off the pipeline thread while relaying its messages, cancels it on Ctrl+C,
+/// and turns errors into ErrorRecords so one bad item never stops the rest of the pipeline.
+/// </summary>
+public abstract class AksCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private ArmConnection? _connection;
+
+    protected CancellationToken StopToken => _stopping.Token;
+
+    /// <summary>The connection for this invocation: Connect-AksSecurity's, else Az.Accounts' context, else the default chain.</summary>
+    internal ArmConnection Connection => _connection ??= ConnectionResolver.Resolve(this);
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    internal void WriteHostMessage(string message) =>
+        WriteInformation(new HostInformationMessage { Message = message }, new[] { "PSHOST" });
+
+    /// <summary>Runs engine work on the thread pool and replays its verbose/debug/warning/progress output here.</summary>
+    internal T Run<T>(Func<IOperationSink, CancellationToken, Task<T>> work)
+    {
+        using var sink = new PipelineSink(progressBase: 1000);
+        var task = Task.Run(() => work(sink, StopToken), StopToken);
+        sink.Pump(this, task);
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    internal void Run(Func<IOperationSink, CancellationToken, Task> work) =>
+        Run<bool>(async (sink, token) => { await work(sink, token).ConfigureAwait(false); return true; });
+
+    /// <summary>Does the work for one pipeline item; its failure becomes a non-terminating error with <paramref name="target"/>.</summary>
+    internal void ForItem(object? target, Action body)
+    {
+        try
+        {
+            body();
+        }
+        catch (AksSecurityException ex)
+        {
+            WriteError(ErrorRecords.From(ex, target));
+        }
+        catch (Exception ex) when (ex is not RuntimeException and not OperationCanceledException)
+        {
+            WriteError(ErrorRecords.Unexpected(ex, target));
+        }
+    }
+
+    /// <summary>A terminating error for problems that make the whole command meaningless (bad parameter combinations).</summary>
+    internal void Fail(AksSecurityException ex, object? target = null) => ThrowTerminatingError(ErrorRecords.From(ex, target));
+}

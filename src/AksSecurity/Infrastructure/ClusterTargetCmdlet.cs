@@ -1,0 +1,57 @@
+using System.Management.Automation;
+using AksSecurity.Completers;
+using AksSecurity.Engine.Clusters;
+
+namespace AksSecurity.Infrastructure;
+
+/// <summary>
+/// Base of the cmdlets that act on one cluster at a time: by resource group and name, by resource id, or from
+/// Get-AksCluster output. Az.Aks objects (Name, ResourceGroupName, Id) bind by property name.
+/// </summary>
+public abstract class ClusterTargetCmdlet : AksCmdlet
+{
+    protected const string ByNameSet = "ByName";
+    protected const string ByIdSet = "ById";
+    protected const string ByInputObjectSet = "ByInputObject";
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ResourceGroupCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string ResourceGroupName { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ClusterNameCompleter))]
+    [Alias("ClusterName")]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    [Parameter(ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? SubscriptionId { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("ResourceId", "ClusterId")]
+    [ValidateNotNullOrEmpty]
+    public string Id { get; set; } = "";
+
+    [Parameter(Mandatory = true, ParameterSetName = ByInputObjectSet, ValueFromPipeline = true)]
+    public AksCluster? InputObject { get; set; }
+
+    /// <summary>The cluster this pipeline item names; validation errors throw InvalidArgument before anything is sent.</summary>
+    internal ClusterResourceId TargetId() => ParameterSetName switch
+    {
+        ByIdSet => ClusterResourceId.Parse(Id),
+        ByInputObjectSet => ClusterResourceId.Parse(InputObject!.Id),
+        _ => ClusterResourceId.Create(SubscriptionId ?? Connection.SubscriptionId
+            ?? throw new AksSecurityException(AksErrorKind.InvalidArgument, "No subscription: pass -SubscriptionId or connect with -Subscription.", "SubscriptionId"),
+            ResourceGroupName, Name),
+    };
+
+    /// <summary>What error records name as their target.</summary>
+    internal string TargetText => ParameterSetName switch
+    {
+        ByIdSet => Id,
+        ByInputObjectSet => InputObject?.Id ?? "",
+        _ => $"{ResourceGroupName}/{Name}",
+    };
+}
