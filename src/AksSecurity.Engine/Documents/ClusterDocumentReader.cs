@@ -38,8 +38,9 @@ public static class ClusterDocumentReader
         JsonNode? root;
         try
         {
-            using var stream = info.OpenRead();
-            root = JsonNode.Parse(stream, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 256 });
+            // Strict decoding up front: JsonNode parses lazily and would only trip over bad bytes later.
+            using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            root = JsonNode.Parse(reader.ReadToEnd(), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 256 });
         }
         catch (JsonException ex)
         {
