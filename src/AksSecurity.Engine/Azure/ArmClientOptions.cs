@@ -22,6 +22,9 @@ public sealed class ArmClientOptions : ClientOptions
     /// <summary>Poll interval for long-running operations when the service sends no Retry-After.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Floor under the service's Retry-After, so "Retry-After: 0" cannot turn polling into a busy loop.</summary>
+    public TimeSpan MinimumPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long to follow one long-running operation before giving up (the operation goes on in Azure).</summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMinutes(60);
 

@@ -15,6 +15,11 @@ internal static class CredentialFactory
         T Configure<T>(T options) where T : TokenCredentialOptions
         {
             options.AuthorityHost = authority;
+            if (ArmConnection.TestTransport is { } transport)
+            {
+                options.Transport = transport;
+            }
+
             return options;
         }
 

@@ -9,6 +9,12 @@ namespace AksSecurity.Engine.Azure;
 /// </summary>
 internal static class LongRunningOperation
 {
+    private static TimeSpan NextWait(ArmResponse response, ArmClientOptions options)
+    {
+        var wait = response.RetryAfter ?? options.PollInterval;
+        return wait < options.MinimumPollInterval ? options.MinimumPollInterval : wait;
+    }
+
     public static async Task WaitAsync(ArmClient client, ArmResponse started, string target, string activity, IOperationSink sink, CancellationToken cancellationToken)
     {
         var asyncOperation = started.Header("Azure-AsyncOperation");
@@ -19,7 +25,7 @@ internal static class LongRunningOperation
         }
 
         var stopwatch = Stopwatch.StartNew();
-        var wait = started.RetryAfter ?? client.Options.PollInterval;
+        var wait = NextWait(started, client.Options);
         var status = "InProgress";
         while (true)
         {
@@ -33,7 +39,7 @@ internal static class LongRunningOperation
             await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
 
             var poll = await client.SendAsync(RequestMethod.Get, asyncOperation ?? location!, null, null, sink, cancellationToken).ConfigureAwait(false);
-            wait = poll.RetryAfter ?? client.Options.PollInterval;
+            wait = NextWait(poll, client.Options);
             if (asyncOperation is null)
             {
                 // Location polling: 202 while running, 200/204 when done.

@@ -25,8 +25,20 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         SessionCleanup.OnRemove();
     }
 
-    private static Assembly? ResolveEngine(AssemblyLoadContext defaultContext, AssemblyName name) =>
-        name.Name == ModuleLoadContext.EngineAssemblyName
-            ? ModuleLoadContext.GetOrCreate(DependencyDirectory).LoadFromAssemblyName(name)
-            : null;
+    // By path, not by name: a missing engine must fail once with a clear message, not re-enter this handler.
+    private static Assembly? ResolveEngine(AssemblyLoadContext defaultContext, AssemblyName name)
+    {
+        if (name.Name != ModuleLoadContext.EngineAssemblyName)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(DependencyDirectory, name.Name + ".dll");
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The AksSecurity module is incomplete: '{path}' is missing. Reinstall the module.", path);
+        }
+
+        return ModuleLoadContext.GetOrCreate(DependencyDirectory).LoadFromAssemblyPath(path);
+    }
 }
