@@ -32,10 +32,10 @@ $version = ([xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))).P
 $moduleDir = Join-Path $out "AksSecurity/$version"
 
 function Invoke-Native {
-    # Runs a native command and stops the build when it fails.
-    param([Parameter(Mandatory)][string] $Command, [Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
-    & $Command @Arguments
-    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+    # Runs a native command and stops the build when it fails. A simple function, so '-c' and '-o' pass through as text.
+    $command, $arguments = $args
+    & $command @arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$command $($arguments -join ' ')' failed with exit code $LASTEXITCODE." }
 }
 
 function Invoke-Clean {
@@ -116,8 +116,11 @@ function Invoke-Test {
     finally {
         $env:SSL_CERT_FILE = $saved
     }
-    $pester = Get-Content -Raw (Join-Path $results 'pester-counts.json') -ErrorAction SilentlyContinue | ConvertFrom-Json
-    if (-not $pester) { $pester = [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }; Write-Warning 'Pester did not report its results.' }
+    $countsFile = Join-Path $results 'pester-counts.json'
+    $pester = if (Test-Path $countsFile) { Get-Content -Raw $countsFile | ConvertFrom-Json } else {
+        Write-Warning 'Pester did not report its results.'
+        [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
 
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed

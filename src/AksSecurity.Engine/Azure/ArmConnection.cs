@@ -106,9 +106,15 @@ public sealed class ArmConnection
             return first;
         }
 
-        var match = subscriptions.FirstOrDefault(s => string.Equals(s.Id, wanted, StringComparison.OrdinalIgnoreCase))
-            ?? subscriptions.SingleOrDefault(s => string.Equals(s.Name, wanted, StringComparison.OrdinalIgnoreCase));
-        return match ?? throw new AksSecurityException(AksErrorKind.ObjectNotFound,
+        var byId = subscriptions.FirstOrDefault(s => string.Equals(s.Id, wanted, StringComparison.OrdinalIgnoreCase));
+        var byName = subscriptions.Where(s => string.Equals(s.Name, wanted, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (byId is null && byName.Count > 1)
+        {
+            throw new AksSecurityException(AksErrorKind.InvalidArgument,
+                $"{byName.Count} subscriptions are named '{wanted}' ({string.Join(", ", byName.Select(s => s.Id))}); pass the id instead.", wanted);
+        }
+
+        return byId ?? byName.FirstOrDefault() ?? throw new AksSecurityException(AksErrorKind.ObjectNotFound,
             $"Subscription '{wanted}' is not among the {subscriptions.Count} subscription(s) this identity can see.", wanted);
     }
 

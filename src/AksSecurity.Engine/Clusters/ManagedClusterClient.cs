@@ -100,14 +100,18 @@ public sealed class ManagedClusterClient
             {
                 replanned = true;
                 sink.Warning($"Cluster '{id.Name}' was changed by someone else since it was read; reading it again and re-planning.");
+                var confirmed = plan.Describe();
                 (current, plan) = await PlanAsync(id, change, sink, cancellationToken).ConfigureAwait(false);
+                ReportReplan(id, confirmed, plan, sink);
                 continue;
             }
 
             if (response.Status == 409 && response.ErrorCode == "OperationNotAllowed")
             {
                 current = await WaitUntilIdleAsync(id, response, busyWait, sink, cancellationToken).ConfigureAwait(false);
+                var confirmed = plan.Describe();
                 plan = change.Plan(current);
+                ReportReplan(id, confirmed, plan, sink);
                 continue;
             }
 
@@ -119,6 +123,20 @@ public sealed class ManagedClusterClient
             await LongRunningOperation.WaitAsync(Client, response, id.Id, $"{change.Action} on '{id.Name}'", sink, cancellationToken).ConfigureAwait(false);
             var final = await GetAsync(id, sink, cancellationToken).ConfigureAwait(false);
             return new ApplyResult(true, plan, final);
+        }
+    }
+
+    /// <summary>What the user confirmed may no longer be what is sent: say so, with the new plan's warnings.</summary>
+    private static void ReportReplan(ClusterResourceId id, string confirmed, ChangePlan plan, IOperationSink sink)
+    {
+        foreach (var warning in plan.Warnings)
+        {
+            sink.Warning(warning);
+        }
+
+        if (plan.Describe() != confirmed)
+        {
+            sink.Warning($"The change to '{id.Name}' was planned again on the current cluster and is now:{Environment.NewLine}{plan.Describe()}");
         }
     }
 

@@ -5,6 +5,29 @@ using AksSecurity.Engine.Clusters;
 
 namespace AksSecurity.Engine.Documents;
 
+/// <summary>One cluster entry of a file: its document, or why that entry is not one (the file's other entries still count).</summary>
+public sealed class DocumentEntry
+{
+    private readonly ManagedClusterDocument? _document;
+    private readonly AksSecurityException? _error;
+
+    private DocumentEntry(string source, ManagedClusterDocument? document, AksSecurityException? error)
+    {
+        Source = source;
+        _document = document;
+        _error = error;
+    }
+
+    public string Source { get; }
+
+    /// <summary>The cluster document; throws the entry's own error when it is not one.</summary>
+    public ManagedClusterDocument Document => _document ?? throw _error!;
+
+    internal static DocumentEntry Of(ManagedClusterDocument document) => new(document.Source, document, null);
+
+    internal static DocumentEntry Failed(string source, AksSecurityException error) => new(source, null, error);
+}
+
 /// <summary>
 /// Reads cluster documents from files for the offline audit. A file may hold an ARM GET response, an ARM list
 /// (<c>{"value": [...]}</c>), a JSON array of clusters, `az aks show -o json` output (properties flattened to the top),
@@ -21,8 +44,11 @@ public static class ClusterDocumentReader
 
     private const long MaxFileBytes = 64 * 1024 * 1024;
 
-    /// <summary>Reads every cluster in one file. Throws InvalidData (with the file as target) when it holds none.</summary>
-    public static IReadOnlyList<ManagedClusterDocument> ReadFile(string path)
+    /// <summary>
+    /// Reads every cluster entry of one file. Throws (with the file as target) when the file as a whole is unreadable;
+    /// an entry that is not a cluster carries its own error.
+    /// </summary>
+    public static IReadOnlyList<DocumentEntry> ReadFile(string path)
     {
         var info = new FileInfo(path);
         if (!info.Exists)
@@ -55,7 +81,7 @@ public static class ClusterDocumentReader
     }
 
     /// <summary>Reads clusters from JSON text (Get-AksCluster's Json property); the cmdlets pass text, never JsonNode, across the load-context boundary.</summary>
-    public static IReadOnlyList<ManagedClusterDocument> ReadJson(string json, string source)
+    public static IReadOnlyList<DocumentEntry> ReadJson(string json, string source)
     {
         try
         {
@@ -67,7 +93,7 @@ public static class ClusterDocumentReader
         }
     }
 
-    public static IReadOnlyList<ManagedClusterDocument> Read(JsonNode? root, string source)
+    public static IReadOnlyList<DocumentEntry> Read(JsonNode? root, string source)
     {
         var candidates = root switch
         {
@@ -80,18 +106,25 @@ public static class ClusterDocumentReader
             _ => throw new AksSecurityException(AksErrorKind.InvalidData, $"'{source}' holds no JSON object or array.", source),
         };
 
-        var documents = new List<ManagedClusterDocument>();
+        var entries = new List<DocumentEntry>();
         foreach (var (node, where) in candidates)
         {
-            documents.Add(ToCluster(node, where));
+            try
+            {
+                entries.Add(DocumentEntry.Of(ToCluster(node, where)));
+            }
+            catch (AksSecurityException ex)
+            {
+                entries.Add(DocumentEntry.Failed(where, ex));
+            }
         }
 
-        if (documents.Count == 0)
+        if (entries.Count == 0)
         {
             throw new AksSecurityException(AksErrorKind.InvalidData, $"'{source}' contains no {ClusterResourceId.ResourceType} resource.", source);
         }
 
-        return documents;
+        return entries;
     }
 
     private static ManagedClusterDocument ToCluster(JsonNode? node, string where)

@@ -82,7 +82,8 @@ public sealed class ApiServerAccessChange : IClusterChange
             PlanRanges(current, plan);
         }
 
-        if (_request.DisableRunCommand is bool disableRunCommand)
+        // An absent disableRunCommand means run command is on: enabling it there is no change.
+        if (_request.DisableRunCommand is bool disableRunCommand && disableRunCommand != view.RunCommandDisabled)
         {
             plan.Set(current.Root, ManagedClusterView.DisableRunCommandPath, JsonValue.Create(disableRunCommand));
         }
@@ -104,13 +105,17 @@ public sealed class ApiServerAccessChange : IClusterChange
     private void PlanRanges(ManagedClusterDocument current, ChangePlan plan)
     {
         var view = current.View;
-        if (view.IsPrivateCluster)
+        if (!view.HasPublicApiServer)
         {
             throw new AksSecurityException(AksErrorKind.NotSupported,
-                $"Cluster '{view.Name}' is a private cluster: its API server has no public endpoint, so authorized IP ranges do not apply.", view.Id);
+                view.IsPrivateCluster
+                    ? $"Cluster '{view.Name}' is a private cluster: its API server has no public endpoint, so authorized IP ranges do not apply."
+                    : $"Cluster '{view.Name}' has public network access disabled: its API server has no public endpoint, so authorized IP ranges do not apply.",
+                view.Id);
         }
 
-        var existing = view.AuthorizedIpRanges;
+        // Compare in normal form (a bare address is a /32), so re-running with the same ranges is no change.
+        var existing = view.AuthorizedIpRanges.Select(r => IpRange.TryParse(r, out var parsed, out _) ? parsed.ToString() : r).ToList();
         var target = new List<string>();
         if (!_request.ClearAuthorizedIpRanges)
         {
@@ -135,6 +140,18 @@ public sealed class ApiServerAccessChange : IClusterChange
         }
 
         target = target.Distinct().ToList();
+        if (target.Count == 0 && existing.Count > 0 && !_request.ClearAuthorizedIpRanges)
+        {
+            throw new AksSecurityException(AksErrorKind.InvalidArgument,
+                $"Removing {string.Join(", ", _remove)} leaves '{view.Name}' with no authorized range, which opens its API server to every address. To do that on purpose, use -ClearAuthorizedIpRange.",
+                "Remove");
+        }
+
+        if (target.ToHashSet().SetEquals(existing))
+        {
+            return;
+        }
+
         if (target.Count > MaxAuthorizedRanges)
         {
             throw new AksSecurityException(AksErrorKind.InvalidArgument,
@@ -158,7 +175,8 @@ public sealed class ApiServerAccessChange : IClusterChange
         }
 
         GuardAgainstLockout(view, target, plan);
-        plan.Set(current.Root, ManagedClusterView.AuthorizedIpRangesPath, target.Count == 0 ? null : new JsonArray(target.Select(r => (JsonNode)r).ToArray()));
+        // An empty list, as az aks update sends it, clears the restriction.
+        plan.Set(current.Root, ManagedClusterView.AuthorizedIpRangesPath, new JsonArray(target.Select(r => (JsonNode)r).ToArray()));
     }
 
     private void GuardAgainstLockout(ManagedClusterView view, IReadOnlyList<string> target, ChangePlan plan)

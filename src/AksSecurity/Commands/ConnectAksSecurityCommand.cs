@@ -94,6 +94,11 @@ public sealed class ConnectAksSecurityCommand : AksCmdlet
     [ValidateNotNullOrEmpty]
     public string? ArmEndpoint { get; set; }
 
+    /// <summary>The token audience of a custom ARM endpoint, when its metadata does not say.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ArmAudience { get; set; }
+
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? AuthorityHost { get; set; }
@@ -114,6 +119,11 @@ public sealed class ConnectAksSecurityCommand : AksCmdlet
             Fail(new AksSecurityException(AksErrorKind.InvalidArgument, "Use either -Environment or -ArmEndpoint, not both.", "ArmEndpoint"));
         }
 
+        if (ArmEndpoint is null && (ArmAudience is not null || AuthorityHost is not null))
+        {
+            Fail(new AksSecurityException(AksErrorKind.InvalidArgument, "-ArmAudience and -AuthorityHost apply to a custom -ArmEndpoint only.", "ArmAudience"));
+        }
+
         var request = new ConnectionRequest
         {
             Method = ParameterSetName switch
@@ -131,6 +141,7 @@ public sealed class ConnectAksSecurityCommand : AksCmdlet
             },
             Environment = Environment,
             ArmEndpoint = ArmEndpoint,
+            ArmAudience = ArmAudience,
             AuthorityHost = AuthorityHost,
             TenantId = TenantId,
             ClientId = ParameterSetName == CredentialSet ? Credential!.UserName : ApplicationId ?? ClientId,

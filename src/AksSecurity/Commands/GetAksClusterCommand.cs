@@ -44,17 +44,21 @@ public sealed class GetAksClusterCommand : AksCmdlet
                 ForItem(id, () =>
                 {
                     var parsed = ClusterResourceId.Parse(id);
-                    WriteObject(Run((sink, token) => new ManagedClusterClient(Connection).GetAsync(parsed, sink, token)).ToAksCluster());
+                    var client = new ManagedClusterClient(Connection);
+                    WriteObject(Run((sink, token) => client.GetAsync(parsed, sink, token)).ToAksCluster());
                 });
             }
 
             return;
         }
 
-        foreach (var subscription in Subscriptions())
+        ForItem(SubscriptionId is { Length: 1 } ? SubscriptionId[0] : null, () =>
         {
-            ForItem(subscription, () => ListIn(subscription));
-        }
+            foreach (var subscription in Subscriptions())
+            {
+                ForItem(subscription, () => ListIn(subscription));
+            }
+        });
     }
 
     private IEnumerable<string> Subscriptions()
@@ -102,7 +106,11 @@ public sealed class GetAksClusterCommand : AksCmdlet
             .Where(c => groupFilter?.IsMatch(c.ResourceGroupName) != false && nameFilter?.IsMatch(c.Name) != false)
             .OrderBy(c => c.ResourceGroupName, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
-        CompletionCache.Remember(subscription, clusters);
+        if (!exactGroup)
+        {
+            // A whole-subscription listing is what completion needs; a one-group listing would hide the other groups.
+            CompletionCache.Remember(subscription, clusters);
+        }
 
         if (matches.Count == 0 && exactName)
         {

@@ -20,7 +20,7 @@ public sealed class TestAksApiAccessCommand : ClusterTargetCmdlet
     public string[] Path { get; set; } = Array.Empty<string>();
 
     [Parameter(Mandatory = true, ParameterSetName = ByLiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath")]
+    [Alias("PSPath", "FullName")]
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
@@ -38,9 +38,10 @@ public sealed class TestAksApiAccessCommand : ClusterTargetCmdlet
             {
                 ForItem(file, () =>
                 {
-                    foreach (var document in ClusterDocumentReader.ReadFile(file))
+                    foreach (var entry in ClusterDocumentReader.ReadFile(file))
                     {
-                        WriteObject(ApiAccessChecks.Evaluate(document, options));
+                        // One bad entry of a list file is its own error; the others are still audited.
+                        ForItem(entry.Source, () => WriteObject(ApiAccessChecks.Evaluate(entry.Document, options)));
                     }
                 });
             }
@@ -50,9 +51,19 @@ public sealed class TestAksApiAccessCommand : ClusterTargetCmdlet
 
         ForItem(TargetText, () =>
         {
-            var document = ParameterSetName == ByInputObjectSet
-                ? ClusterDocumentReader.ReadJson(InputObject!.Json, InputObject.Source)[0]
-                : Run((sink, token) => new ManagedClusterClient(Connection).GetAsync(TargetId(), sink, token));
+            ManagedClusterDocument document;
+            if (ParameterSetName == ByInputObjectSet)
+            {
+                document = ClusterDocumentReader.ReadJson(InputObject!.Json, InputObject.Source)[0].Document;
+            }
+            else
+            {
+                // Id and client on the pipeline thread: resolving the connection may call Az.Accounts or write verbose.
+                var id = TargetId();
+                var client = new ManagedClusterClient(Connection);
+                document = Run((sink, token) => client.GetAsync(id, sink, token));
+            }
+
             WriteObject(ApiAccessChecks.Evaluate(document, options));
         });
     }

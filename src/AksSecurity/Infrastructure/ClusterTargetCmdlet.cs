@@ -6,7 +6,8 @@ namespace AksSecurity.Infrastructure;
 
 /// <summary>
 /// Base of the cmdlets that act on one cluster at a time: by resource group and name, by resource id, or from
-/// Get-AksCluster output. Az.Aks objects (Name, ResourceGroupName, Id) bind by property name.
+/// Get-AksCluster output. From the pipeline, objects bind by their Id (Az.Aks objects, Resource Graph rows);
+/// Name does not bind by property name, or every FileInfo piped to Test- cmdlets would look like a cluster name.
 /// </summary>
 public abstract class ClusterTargetCmdlet : AksCmdlet
 {
@@ -14,18 +15,18 @@ public abstract class ClusterTargetCmdlet : AksCmdlet
     protected const string ByIdSet = "ById";
     protected const string ByInputObjectSet = "ByInputObject";
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
     [ArgumentCompleter(typeof(ResourceGroupCompleter))]
     [ValidateNotNullOrEmpty]
     public string ResourceGroupName { get; set; } = "";
 
-    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
     [ArgumentCompleter(typeof(ClusterNameCompleter))]
     [Alias("ClusterName")]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 
-    [Parameter(ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ByNameSet)]
     [ValidateNotNullOrEmpty]
     public string? SubscriptionId { get; set; }
 

@@ -21,16 +21,15 @@ internal static class DocumentPaths
                 resolved = Array.Empty<string>();
             }
 
-            var any = false;
-            foreach (var file in resolved)
-            {
-                any = true;
-                yield return file;
-            }
-
-            if (!any || literal && !File.Exists(resolved.First()))
+            var files = resolved.Where(File.Exists).ToList();
+            if (files.Count == 0)
             {
                 cmdlet.WriteError(new ErrorRecord(new FileNotFoundException($"No file matches '{path}'."), "PathNotFound", ErrorCategory.ObjectNotFound, path));
+            }
+
+            foreach (var file in files)
+            {
+                yield return file;
             }
         }
     }

@@ -21,8 +21,9 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     public void OnRemove(PSModuleInfo module)
     {
-        AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+        // Cleanup touches engine types, so it must run while the resolver still answers.
         SessionCleanup.OnRemove();
+        AssemblyLoadContext.Default.Resolving -= ResolveEngine;
     }
 
     // By path, not by name: a missing engine must fail once with a clear message, not re-enter this handler.

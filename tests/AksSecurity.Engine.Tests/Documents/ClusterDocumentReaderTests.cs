@@ -19,7 +19,7 @@ public sealed class ClusterDocumentReaderTests : IDisposable
     [Fact]
     public void Reads_an_arm_get_document()
     {
-        var cluster = Assert.Single(ClusterDocumentReader.ReadFile(Path.Combine(ExampleClusters.ExamplesDirectory, "dev-open.json")));
+        var cluster = Assert.Single(ClusterDocumentReader.ReadFile(Path.Combine(ExampleClusters.ExamplesDirectory, "dev-open.json"))).Document;
         Assert.Equal("dev-open", cluster.View.Name);
         Assert.Equal("rg-dev", cluster.View.ResourceGroupName);
     }
@@ -28,7 +28,7 @@ public sealed class ClusterDocumentReaderTests : IDisposable
     public void Reads_every_cluster_of_a_list_response_with_an_indexed_source()
     {
         var path = Path.Combine(ExampleClusters.ExamplesDirectory, "subscription-list.json");
-        var cluster = Assert.Single(ClusterDocumentReader.ReadFile(path));
+        var cluster = Assert.Single(ClusterDocumentReader.ReadFile(path)).Document;
         Assert.Equal(path + "[0]", cluster.Source);
     }
 
@@ -41,7 +41,7 @@ public sealed class ClusterDocumentReaderTests : IDisposable
              "apiServerAccessProfile": {"authorizedIpRanges": ["52.3.4.5/32"], "disableRunCommand": true},
              "enableRbac": true, "kubernetesVersion": "1.33"}
             """);
-        var view = Assert.Single(ClusterDocumentReader.ReadFile(path)).View;
+        var view = Assert.Single(ClusterDocumentReader.ReadFile(path)).Document.View;
         Assert.Equal(new[] { "52.3.4.5/32" }, view.AuthorizedIpRanges);
         Assert.True(view.RunCommandDisabled);
         Assert.Equal(true, view.RbacEnabled);
@@ -58,7 +58,7 @@ public sealed class ClusterDocumentReaderTests : IDisposable
                {"type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2026-08-01", "name": "aks", "location": "westeurope",
                 "properties": {"apiServerAccessProfile": {"enablePrivateCluster": true}}}]}
             """);
-        var cluster = Assert.Single(ClusterDocumentReader.ReadFile(path));
+        var cluster = Assert.Single(ClusterDocumentReader.ReadFile(path)).Document;
         Assert.True(cluster.View.IsPrivateCluster);
         Assert.EndsWith("#resources[1]", cluster.Source);
     }
@@ -72,10 +72,25 @@ public sealed class ClusterDocumentReaderTests : IDisposable
     public void Refuses_what_is_not_a_cluster_naming_the_file(string name, string content, string reason)
     {
         var path = Write(name, content);
-        var ex = Assert.Throws<AksSecurityException>(() => ClusterDocumentReader.ReadFile(path));
+        var ex = Assert.Throws<AksSecurityException>(() => ClusterDocumentReader.ReadFile(path).Select(e => e.Document).ToList());
         Assert.Equal(AksErrorKind.InvalidData, ex.Kind);
         Assert.Contains(reason, ex.Message);
         Assert.StartsWith(path, ex.Target);
+    }
+
+    [Fact]
+    public void A_bad_entry_of_a_list_fails_alone()
+    {
+        var good = File.ReadAllText(Path.Combine(ExampleClusters.ExamplesDirectory, "dev-open.json"));
+        var path = Write("mixed.json", $"[{good}, {{\"type\": \"Microsoft.Web/sites\"}}, {good}]");
+
+        var entries = ClusterDocumentReader.ReadFile(path);
+
+        Assert.Equal(3, entries.Count);
+        Assert.Equal("dev-open", entries[0].Document.View.Name);
+        var ex = Assert.Throws<AksSecurityException>(() => entries[1].Document);
+        Assert.Equal(path + "[1]", ex.Target);
+        Assert.Equal("dev-open", entries[2].Document.View.Name);
     }
 
     [Fact]

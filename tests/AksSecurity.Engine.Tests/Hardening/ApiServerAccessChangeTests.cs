@@ -42,15 +42,52 @@ public class ApiServerAccessChangeTests
     }
 
     [Fact]
-    public void Clearing_removes_the_property_and_warns_that_the_server_is_open()
+    public void Clearing_sends_an_empty_list_and_warns_that_the_server_is_open()
     {
         var plan = Plan(WithRanges("20.10.0.0/24"), new() { ClearAuthorizedIpRanges = true });
 
-        Assert.Null(Assert.Single(plan.Changes).After);
+        Assert.Equal("[]", JsonPaths.Display(Assert.Single(plan.Changes).After));
         Assert.Contains(plan.Warnings, w => w.Contains("opens the API server"));
         var document = WithRanges("20.10.0.0/24");
         plan.ApplyTo(document.Root);
         Assert.Empty(document.View.AuthorizedIpRanges);
+    }
+
+    [Fact]
+    public void Clearing_what_is_already_clear_is_no_change()
+    {
+        Assert.True(Plan(WithRanges(), new() { ClearAuthorizedIpRanges = true }).IsEmpty);
+        Assert.True(Plan(ExampleClusters.PublicWith(null), new() { ClearAuthorizedIpRanges = true }).IsEmpty);
+    }
+
+    [Fact]
+    public void The_same_ranges_in_another_order_or_spelling_are_no_change()
+    {
+        var plan = Plan(WithRanges("20.10.0.0/24", "52.3.4.5"), new() { AuthorizedIpRanges = new[] { "52.3.4.5/32", "20.10.0.0/24" }, CallerIpAddress = "52.3.4.5" });
+        Assert.True(plan.IsEmpty);
+    }
+
+    [Fact]
+    public void Removing_the_last_range_is_refused_without_the_clear_switch()
+    {
+        var ex = Assert.Throws<AksSecurityException>(() => Plan(WithRanges("20.10.0.0/24"), new() { RemoveRanges = new[] { "20.10.0.0/24" } }));
+        Assert.Equal(AksErrorKind.InvalidArgument, ex.Kind);
+        Assert.Contains("-ClearAuthorizedIpRange", ex.Message);
+    }
+
+    [Fact]
+    public void Enabling_run_command_where_it_is_on_by_default_is_no_change()
+    {
+        Assert.True(Plan(ExampleClusters.PublicWith(null), new() { DisableRunCommand = false }).IsEmpty);
+    }
+
+    [Fact]
+    public void Clusters_without_public_network_access_refuse_ranges()
+    {
+        var cluster = ExampleClusters.PublicWith(null);
+        cluster.Root["properties"]!["publicNetworkAccess"] = "Disabled";
+        var ex = Assert.Throws<AksSecurityException>(() => Plan(cluster, new() { AddRanges = new[] { "20.10.0.0/24" }, Force = true }));
+        Assert.Equal(AksErrorKind.NotSupported, ex.Kind);
     }
 
     [Fact]
