@@ -287,6 +287,22 @@ public sealed class ManagedClusterClientTests : IClassFixture<FakeArmFixture>
     }
 
     [Fact]
+    public async Task An_operation_that_never_ends_times_out_clearly()
+    {
+        _arm.Server.Options.LroPollsBeforeDone = 100000;
+        _arm.Server.Options.LroMaxDuration = TimeSpan.FromMinutes(5);
+        var connection = await _arm.ConnectAsync(_sink);
+        connection.Client.Options.OperationTimeout = TimeSpan.FromMilliseconds(300);
+        var client = new ManagedClusterClient(connection);
+
+        var ex = await Assert.ThrowsAsync<AksSecurityException>(() => ApplyAsync(client, Open, Ranges("52.3.4.5/32")));
+
+        Assert.Equal(AksErrorKind.OperationTimeout, ex.Kind);
+        Assert.Contains("may still complete", ex.Message);
+        Assert.Contains(_sink.Of("progress"), p => p.Contains("InProgress"));
+    }
+
+    [Fact]
     public async Task Cancellation_stops_waiting_for_the_operation()
     {
         _arm.Server.Options.LroPollsBeforeDone = 1000;
