@@ -26,7 +26,10 @@ public static class ApiAccessChecks
     public const string RunCommandEnabled = "AKS-API-005";
     public const string NoVnetIntegration = "AKS-API-006";
 
-    public static ClusterTestResult Evaluate(ManagedClusterDocument document, ApiAccessCheckOptions? options = null)
+    public static ClusterTestResult Evaluate(ManagedClusterDocument document, ApiAccessCheckOptions? options = null) =>
+        Evaluate(new ClusterEvidence(document, online: false), options);
+
+    public static ClusterTestResult Evaluate(ClusterEvidence evidence, ApiAccessCheckOptions? options = null)
     {
         options ??= new ApiAccessCheckOptions();
         if (options.MinimumPrefixLength is < 0 or > 32)
@@ -34,70 +37,67 @@ public static class ApiAccessChecks
             throw new AksSecurityException(AksErrorKind.InvalidArgument, $"Minimum prefix length {options.MinimumPrefixLength} must be from 0 to 32.", "MinimumPrefixLength");
         }
 
-        var view = document.View;
-        var findings = new List<Finding>();
-        var run = new List<string>();
-        Finding Make(string id, Severity severity, string title, string evidence, string remediation, string path) =>
-            new(id, severity, title, evidence, remediation) { JsonPath = path, ClusterId = view.Id, ClusterName = view.Name };
-
+        var run = new CheckRun(evidence);
+        var view = run.View;
+        const string rangesPath = ManagedClusterView.AuthorizedIpRangesPath;
         var setRanges = $"Set-AksApiAccess -Id '{view.Id}' -AuthorizedIpRange <your egress CIDRs> -CallerIpAddress <your address>";
         if (view.HasPublicApiServer)
         {
-            run.AddRange(new[] { NoAuthorizedRanges, OpenToInternet, RangeTooWide });
+            run.Ran(NoAuthorizedRanges, OpenToInternet, RangeTooWide);
             var ranges = view.AuthorizedIpRanges;
             if (ranges.Count == 0)
             {
-                findings.Add(Make(NoAuthorizedRanges, Severity.High, "API server is reachable from any address",
-                    $"{ManagedClusterView.AuthorizedIpRangesPath} is not set and the cluster is not private.", setRanges, ManagedClusterView.AuthorizedIpRangesPath));
+                run.Fail(NoAuthorizedRanges, Severity.High, "API server is reachable from any address",
+                    $"{rangesPath} is not set and the cluster is not private.", setRanges, rangesPath);
             }
 
             foreach (var text in ranges)
             {
                 if (!IpRange.TryParse(text, out var range, out var error))
                 {
-                    findings.Add(Make(RangeTooWide, Severity.Medium, "Authorized IP range is not a valid IPv4 CIDR",
-                        $"{ManagedClusterView.AuthorizedIpRangesPath} contains '{text}': {error}", setRanges, ManagedClusterView.AuthorizedIpRangesPath));
+                    run.Fail(RangeTooWide, Severity.Medium, "Authorized IP range is not a valid IPv4 CIDR",
+                        $"{rangesPath} contains '{text}': {error}", setRanges, rangesPath);
                 }
                 else if (range.PrefixLength == 0)
                 {
-                    findings.Add(Make(OpenToInternet, Severity.Critical, "Authorized IP ranges allow the whole internet",
-                        $"{ManagedClusterView.AuthorizedIpRangesPath} contains {text}.", $"Set-AksApiAccess -Id '{view.Id}' -Remove '{text}'", ManagedClusterView.AuthorizedIpRangesPath));
+                    run.Fail(OpenToInternet, Severity.Critical, "Authorized IP ranges allow the whole internet",
+                        $"{rangesPath} contains {text}.", $"Set-AksApiAccess -Id '{view.Id}' -Remove '{text}'", rangesPath);
                 }
                 else if (range.PrefixLength < options.MinimumPrefixLength && range != IpRange.NodesOnly)
                 {
-                    findings.Add(Make(RangeTooWide, Severity.Medium, $"Authorized IP range is wider than /{options.MinimumPrefixLength}",
-                        $"{ManagedClusterView.AuthorizedIpRangesPath} contains {text} ({Math.Pow(2, 32 - range.PrefixLength):N0} addresses).",
-                        $"Replace it with the narrower egress ranges you use: Set-AksApiAccess -Id '{view.Id}' -Remove '{text}' -Add <narrower CIDRs>", ManagedClusterView.AuthorizedIpRangesPath));
+                    run.Fail(RangeTooWide, Severity.Medium, $"Authorized IP range is wider than /{options.MinimumPrefixLength}",
+                        $"{rangesPath} contains {text} ({Math.Pow(2, 32 - range.PrefixLength):N0} addresses).",
+                        $"Replace it with the narrower egress ranges you use: Set-AksApiAccess -Id '{view.Id}' -Remove '{text}' -Add <narrower CIDRs>", rangesPath);
                 }
             }
         }
         else
         {
-            run.Add(PrivateClusterPublicFqdn);
+            run.Ran(PrivateClusterPublicFqdn);
             if (view.IsPrivateCluster && view.PrivateClusterPublicFqdn)
             {
-                findings.Add(Make(PrivateClusterPublicFqdn, Severity.Low, "Private cluster publishes its API server name in public DNS",
+                run.Fail(PrivateClusterPublicFqdn, Severity.Low, "Private cluster publishes its API server name in public DNS",
                     $"{ManagedClusterView.EnablePrivateClusterPublicFqdnPath} is true: the private address is resolvable from the internet.",
-                    $"Set-AksApiAccess -Id '{view.Id}' -DisablePublicFqdn (then resolve the name through the private DNS zone)", ManagedClusterView.EnablePrivateClusterPublicFqdnPath));
+                    $"Set-AksApiAccess -Id '{view.Id}' -DisablePublicFqdn (then resolve the name through the private DNS zone)", ManagedClusterView.EnablePrivateClusterPublicFqdnPath);
             }
         }
 
-        run.Add(RunCommandEnabled);
+        run.Ran(RunCommandEnabled);
         if (!view.RunCommandDisabled)
         {
-            findings.Add(Make(RunCommandEnabled, Severity.Medium, "Run command is enabled",
+            run.Fail(RunCommandEnabled, Severity.Medium, "Run command is enabled",
                 $"{ManagedClusterView.DisableRunCommandPath} is not true: anyone with the Azure action managedClusters/runCommand can run kubectl in the cluster, bypassing network restrictions on the API server.",
-                $"Set-AksApiAccess -Id '{view.Id}' -DisableRunCommand", ManagedClusterView.DisableRunCommandPath));
+                $"Set-AksApiAccess -Id '{view.Id}' -DisableRunCommand", ManagedClusterView.DisableRunCommandPath);
         }
 
-        run.Add(NoVnetIntegration);
+        run.Ran(NoVnetIntegration);
         if (!view.VnetIntegration)
         {
-            findings.Add(Make(NoVnetIntegration, Severity.Low, "API server VNet integration is off",
+            run.Fail(NoVnetIntegration, Severity.Low, "API server VNet integration is off",
                 $"{ManagedClusterView.EnableVnetIntegrationPath} is not true: nodes reach the API server through a tunnel or private endpoint instead of the cluster's own VNet.",
-                "Enable API Server VNet Integration (az aks update --enable-apiserver-vnet-integration); it cannot be set through this module yet.", ManagedClusterView.EnableVnetIntegrationPath));
+                "Enable API Server VNet Integration (az aks update --enable-apiserver-vnet-integration); it cannot be set through this module yet.", ManagedClusterView.EnableVnetIntegrationPath);
         }
 
-        return new ClusterTestResult(view.Id, view.Name, document.Source, findings, run);
+        return run.Result();
     }
 }

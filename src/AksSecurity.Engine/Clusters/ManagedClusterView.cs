@@ -6,7 +6,7 @@ namespace AksSecurity.Engine.Clusters;
 /// Typed, read-only view of the security-relevant settings of a managed cluster document (api-version 2026-08-01).
 /// Reads are case-insensitive, so ARM GET output and `az aks show` output read alike.
 /// </summary>
-public sealed class ManagedClusterView
+public sealed partial class ManagedClusterView
 {
     public const string ApiServerAccessProfile = "properties.apiServerAccessProfile";
     public const string AuthorizedIpRangesPath = ApiServerAccessProfile + ".authorizedIPRanges";

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using AksSecurity.Engine.Clusters;
 using AksSecurity.Engine.Hardening;
 using AksSecurity.Infrastructure;
 
@@ -12,7 +11,7 @@ namespace AksSecurity.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "AksApiAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByIdSet)]
 [OutputType(typeof(AksCluster))]
-public sealed class SetAksApiAccessCommand : ClusterTargetCmdlet
+public sealed class SetAksApiAccessCommand : ChangeClusterCmdlet
 {
     /// <summary>Replace the authorized ranges with exactly these CIDRs.</summary>
     [Parameter]
@@ -51,16 +50,14 @@ public sealed class SetAksApiAccessCommand : ClusterTargetCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
+    /// <summary>Where automation can state its egress address once instead of on every call.</summary>
+    public const string CallerIpVariable = "AKSSECURITY_CALLER_IP";
 
-    private ApiServerAccessChange? _change;
-
-    protected override void BeginProcessing()
+    internal override IClusterChange CreateChange()
     {
         if (DisableRunCommand && EnableRunCommand || EnablePublicFqdn && DisablePublicFqdn)
         {
-            Fail(new AksSecurityException(AksErrorKind.InvalidArgument, "Enable and Disable of the same setting cannot be combined.", "EnableRunCommand"));
+            throw new AksSecurityException(AksErrorKind.InvalidArgument, "Enable and Disable of the same setting cannot be combined.", "EnableRunCommand");
         }
 
         var request = new ApiServerAccessRequest
@@ -77,60 +74,10 @@ public sealed class SetAksApiAccessCommand : ClusterTargetCmdlet
 
         if (!request.ChangesRanges && request.DisableRunCommand is null && request.EnablePrivateClusterPublicFqdn is null)
         {
-            Fail(new AksSecurityException(AksErrorKind.InvalidArgument,
-                "Nothing to change: give -AuthorizedIpRange, -Add, -Remove, -ClearAuthorizedIpRange, -DisableRunCommand/-EnableRunCommand or -EnablePublicFqdn/-DisablePublicFqdn.", null));
+            throw new AksSecurityException(AksErrorKind.InvalidArgument,
+                "Nothing to change: give -AuthorizedIpRange, -Add, -Remove, -ClearAuthorizedIpRange, -DisableRunCommand/-EnableRunCommand or -EnablePublicFqdn/-DisablePublicFqdn.");
         }
 
-        try
-        {
-            _change = new ApiServerAccessChange(request);
-        }
-        catch (AksSecurityException ex)
-        {
-            Fail(ex, ex.Target);
-        }
-    }
-
-    /// <summary>Where automation can state its egress address once instead of on every call.</summary>
-    public const string CallerIpVariable = "AKSSECURITY_CALLER_IP";
-
-    protected override void ProcessRecord() => ForItem(TargetText, () =>
-    {
-        var id = TargetId();
-        var client = new ManagedClusterClient(Connection);
-        var (current, plan) = Run((sink, token) => client.PlanAsync(id, _change!, sink, token));
-        foreach (var warning in plan.Warnings)
-        {
-            WriteWarning(warning);
-        }
-
-        if (plan.IsEmpty)
-        {
-            WriteHostMessage($"Cluster '{id.Name}': no change — API server access is already as requested.");
-            PassThruIfAsked(current);
-            return;
-        }
-
-        var description = $"{_change!.Action} on cluster '{id.Name}' ({id.Id}):{Environment.NewLine}  {plan.Describe().Replace(Environment.NewLine, Environment.NewLine + "  ")}";
-        if (!ShouldProcess(description, $"{description}{Environment.NewLine}Apply this change?", _change.Action))
-        {
-            return;
-        }
-
-        var result = Run((sink, token) => client.ApplyAsync(current, _change, sink, token));
-        if (!result.Changed)
-        {
-            WriteHostMessage($"Cluster '{id.Name}': no change — someone else already made it.");
-        }
-
-        PassThruIfAsked(result.Cluster);
-    });
-
-    private void PassThruIfAsked(ManagedClusterDocument cluster)
-    {
-        if (PassThru)
-        {
-            WriteObject(cluster.ToAksCluster());
-        }
+        return new ApiServerAccessChange(request);
     }
 }
