@@ -19,6 +19,9 @@
         'Get-AksCluster'
         'Test-AksApiAccess'
         'Set-AksApiAccess'
+        'Set-AksPolicyInitiative'
+        'Get-AksPolicyCompliance'
+        'Test-AksPolicy'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
