@@ -266,37 +266,47 @@ public sealed class FakeArmServer : IAsyncDisposable
         return fault.RetryAfterSeconds is { } seconds ? response.WithHeader("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)) : response;
     }
 
-    /// <summary>"Someone changed it between your GET and your PUT": edit the cluster the request addressed, new eTag.</summary>
+    /// <summary>
+    /// "Someone changed it between your GET and your PUT": edit the stored resource the request addressed (no eTag),
+    /// else the cluster whose path it starts with (new eTag).
+    /// </summary>
     private void ApplyConcurrentWrite(FakeRequest request, FaultRule fault)
     {
-        var clusterId = "/" + string.Join('/', request.Segments.Take(8));
-        if (!ArmState.TryParseClusterId(clusterId, out _, out _, out _))
-        {
-            return;
-        }
-
         lock (_state.Gate)
         {
-            if (_state.FindCluster(clusterId) is not { } cluster)
+            if (_state.FindResource(string.Join('/', request.Segments)) is { } resource)
+            {
+                SetJsonPath(resource, fault);
+                return;
+            }
+
+            var clusterId = "/" + string.Join('/', request.Segments.Take(8));
+            if (!ArmState.TryParseClusterId(clusterId, out _, out _, out _) || _state.FindCluster(clusterId) is not { } cluster)
             {
                 return;
             }
 
-            var segments = fault.JsonPath!.Split('.');
-            var target = cluster.Document;
-            foreach (var segment in segments[..^1])
-            {
-                target = target[segment] switch
-                {
-                    JsonObject child => child,
-                    null => (JsonObject)(target[segment] = new JsonObject()),
-                    _ => throw new InvalidOperationException($"'{segment}' in '{fault.JsonPath}' is not an object."),
-                };
-            }
-
-            target[segments[^1]] = fault.Value?.DeepClone();
+            SetJsonPath(cluster.Document, fault);
             cluster.Document["eTag"] = ArmState.NewETag(cluster.Document["eTag"]?.GetValue<string>());
         }
+    }
+
+    /// <summary>Sets the fault's dotted JsonPath to its Value, creating objects on the way.</summary>
+    private static void SetJsonPath(JsonObject document, FaultRule fault)
+    {
+        var segments = fault.JsonPath!.Split('.');
+        var target = document;
+        foreach (var segment in segments[..^1])
+        {
+            target = target[segment] switch
+            {
+                JsonObject child => child,
+                null => (JsonObject)(target[segment] = new JsonObject()),
+                _ => throw new InvalidOperationException($"'{segment}' in '{fault.JsonPath}' is not an object."),
+            };
+        }
+
+        target[segments[^1]] = fault.Value?.DeepClone();
     }
 
     private void Record(HttpContext context, int sequence, string path, string rawQuery, string? body, int status, DateTimeOffset arrived)

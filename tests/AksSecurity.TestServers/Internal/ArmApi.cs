@@ -47,6 +47,7 @@ internal sealed partial class ArmApi
             new("GET", OperationsPath + "/operations/{operation}", "Microsoft.ContainerService/locations/operations/read", GetOperationStatus),
             new("GET", OperationsPath + "/operationresults/{operation}", "Microsoft.ContainerService/locations/operationresults/read", GetOperationResult),
             .. StoreRoutes(),
+            .. ServiceRoutes(),
         ];
     }
 

@@ -68,7 +68,7 @@ internal sealed class ArmState
         return eTag;
     }
 
-    /// <summary>Back to the seed: two subscriptions, their resource groups and four clusters built from the examples.</summary>
+    /// <summary>Back to the seed: two subscriptions, their resource groups, four clusters built from the examples and the resources of <see cref="ResourceSeed"/>.</summary>
     public void Seed()
     {
         _subscriptions.Clear();
@@ -97,6 +97,7 @@ internal sealed class ArmState
         SeedCluster(Subscription0, "rg2", "restricted1", restricted);
 
         SeedCluster(Subscription1, "rg3", "runcmd1", ExampleFixtures.ResponseBody(ExampleFixtures.DisableRunCommand, "200"));
+        ResourceSeed.Add(this);
     }
 
     public Subscription? FindSubscription(string id) => _subscriptions.GetValueOrDefault(id);

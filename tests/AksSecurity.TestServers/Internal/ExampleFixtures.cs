@@ -13,7 +13,10 @@ internal static class ExampleFixtures
     public const string DisableRunCommand = Aks + "ManagedClustersCreate_DisableRunCommand.json";
     public const string ListUserCredentials = Aks + "ManagedClustersListClusterUserCredentials.json";
     public const string ListAdminCredentials = Aks + "ManagedClustersListClusterAdminCredentials.json";
+    public const string KubernetesVersionsList = Aks + "KubernetesVersions_List.json";
     public const string PolicyStatesSummarize = "policy/PolicyStates_SummarizeResourceScope.json";
+    public const string ListPricings = "security/2024-01-01/examples/ListPricings_example.json";
+    public const string WorkspacesGet = "operationalinsights/2025-02-01/examples/WorkspacesGet.json";
 
     private static readonly string FixturesDirectory = Path.Combine(Path.GetDirectoryName(typeof(ExampleFixtures).Assembly.Location)!, "Fixtures", "arm");
 
