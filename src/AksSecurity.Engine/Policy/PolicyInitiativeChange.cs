@@ -106,8 +106,6 @@ public sealed class PolicyInitiativeChange : IClusterChange
         ValidateAgainstDefinition(_initiative, _parameters);
     }
 
-    public PodSecurityInitiative Initiative => _initiative;
-
     /// <summary>The initiative parameters this change writes, validated and in the spelling that is sent.</summary>
     public IReadOnlyList<KeyValuePair<string, JsonNode>> Parameters => _parameters;
 
