@@ -19,6 +19,10 @@
         'Get-AksCluster'
         'Test-AksApiAccess'
         'Set-AksApiAccess'
+        'Enable-AksMonitoring'
+        'Test-AksMonitoring'
+        'Enable-AksDefender'
+        'Test-AksDefender'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
