@@ -52,10 +52,11 @@ public static class MonitoringChecks
         run.Ran(NoDiagnosticSetting);
         if (diagnostics.SendingLogs.Count == 0)
         {
-            var names = diagnostics.Settings.Count == 0 ? "none" : string.Join(", ", diagnostics.Settings.Select(s => $"'{s.Name}'"));
+            var evidence = diagnostics.Settings.Count == 0
+                ? "The cluster has no diagnostic setting (Microsoft.Insights/diagnosticSettings)"
+                : $"The cluster's diagnostic settings ({string.Join(", ", diagnostics.Settings.Select(s => $"'{s.Name}'"))}) enable no log category in {logsPath} for a workspace, storage account, event hub or partner destination";
             run.Fail(NoDiagnosticSetting, Severity.High, "No diagnostic setting sends the cluster's logs anywhere",
-                $"Microsoft.Insights/diagnosticSettings of the cluster: {names}; none sends a log category to a workspace, storage account or event hub, so the control plane's audit log is kept nowhere.",
-                enable, logsPath);
+                $"{evidence}: the control plane's logs, its audit log among them, are kept nowhere.", enable, logsPath);
             return;
         }
 

@@ -146,13 +146,19 @@ public sealed class ClusterDiagnosticSettings
                 cancellationToken).ConfigureAwait(false);
             foreach (var category in categories)
             {
-                var name = JsonPaths.GetString(category, "name");
+                if (JsonPaths.GetString(category, "name") is not { } name)
+                {
+                    continue;
+                }
+
                 foreach (var group in JsonPaths.GetStringArray(category, "properties.categoryGroups"))
                 {
-                    if (name is not null)
+                    if (!members.TryGetValue(group, out var set))
                     {
-                        (members.TryGetValue(group, out var set) ? set : members[group] = new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(name);
+                        members[group] = set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                     }
+
+                    set.Add(name);
                 }
             }
         }

@@ -156,6 +156,33 @@ public sealed class MonitoringAndDefenderIntegrationTests : IClassFixture<FakeAr
     }
 
     [Fact]
+    public async Task A_category_group_counts_for_the_members_the_cluster_lists()
+    {
+        _arm.Server.PutResource($"{Open.Id}/providers/Microsoft.Insights/diagnosticSettings/by-group", Setting("by-group", Workspace, "group:audit").Json);
+        var (_, connection) = await RunnerAsync();
+        var readers = new IEvidenceReader[] { new DiagnosticSettingsReader() };
+
+        // The categories list is empty in the fake: the group's members are unknown and are not counted.
+        var unknown = MonitoringChecks.Evaluate(await EvidenceCollector.CollectAsync(connection, Open, readers, _sink, CancellationToken.None));
+        Assert.Contains(unknown.Findings, f => f.CheckId == "AKS-MON-003" && f.Evidence.Contains("categoryGroup audit not counted"));
+
+        // Shape of the spec's listDiagnosticSettingsCategories.json example.
+        foreach (var (name, groups) in new[] { ("kube-audit-admin", new[] { "audit", "allLogs" }), ("guard", new[] { "audit", "allLogs" }), ("kube-apiserver", new[] { "allLogs" }) })
+        {
+            _arm.Server.PutResource($"{Open.Id}/providers/Microsoft.Insights/diagnosticSettingsCategories/{name}", new JsonObject
+            {
+                ["name"] = name,
+                ["type"] = "microsoft.insights/diagnosticSettingsCategories",
+                ["properties"] = new JsonObject { ["categoryType"] = "Logs", ["categoryGroups"] = new JsonArray(groups.Select(g => (JsonNode)g).ToArray()) },
+            });
+        }
+
+        var known = MonitoringChecks.Evaluate(await EvidenceCollector.CollectAsync(connection, Open, readers, _sink, CancellationToken.None));
+        Assert.DoesNotContain(known.Findings, f => f.CheckId is "AKS-MON-002" or "AKS-MON-003" or "AKS-MON-004" or "AKS-MON-005");
+        Assert.Contains(known.ChecksRun, id => id == "AKS-MON-003");
+    }
+
+    [Fact]
     public async Task Defender_sensor_is_enabled_once_and_the_plan_is_only_read()
     {
         var (runner, connection) = await RunnerAsync();
