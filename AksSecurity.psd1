@@ -22,6 +22,10 @@
         'Set-AksPolicyInitiative'
         'Get-AksPolicyCompliance'
         'Test-AksPolicy'
+        'Enable-AksMonitoring'
+        'Test-AksMonitoring'
+        'Enable-AksDefender'
+        'Test-AksDefender'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
