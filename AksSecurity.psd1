@@ -19,6 +19,10 @@
         'Get-AksCluster'
         'Test-AksApiAccess'
         'Set-AksApiAccess'
+        'Test-AksAadRbac'
+        'Enable-AksAadRbac'
+        'Test-AksKeyVaultCsi'
+        'Enable-AksKeyVaultCsi'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
