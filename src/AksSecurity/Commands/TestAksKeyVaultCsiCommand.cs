@@ -20,6 +20,7 @@ public sealed class TestAksKeyVaultCsiCommand : TestClusterCmdlet
 
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         if (!GoDuration.TryParse(MaximumRotationInterval, out var maximum, out var error) || maximum <= TimeSpan.Zero)
         {
             Fail(new AksSecurityException(AksErrorKind.InvalidArgument,
