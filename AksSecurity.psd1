@@ -26,6 +26,10 @@
         'Test-AksMonitoring'
         'Enable-AksDefender'
         'Test-AksDefender'
+        'Test-AksAadRbac'
+        'Enable-AksAadRbac'
+        'Test-AksKeyVaultCsi'
+        'Enable-AksKeyVaultCsi'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
