@@ -5,7 +5,7 @@ namespace AksSecurity.Engine.Clusters;
 /// <summary>One field the plan changes: its path, the value read, and the value to write (null removes it).</summary>
 public sealed record FieldChange(string Path, JsonNode? Before, JsonNode? After)
 {
-    public override string ToString() => $"{Path}: {JsonPaths.Display(Before)} -> {JsonPaths.Display(After)}";
+    public override string ToString() => $"{Path}: {JsonPaths.Display(Path, Before)} -> {JsonPaths.Display(Path, After)}";
 }
 
 /// <summary>

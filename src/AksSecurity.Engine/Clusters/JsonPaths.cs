@@ -119,6 +119,18 @@ public static class JsonPaths
     /// <summary>Compact JSON for messages and what-if output; "(absent)" for a missing node.</summary>
     public static string Display(JsonNode? node) => node is null ? "(absent)" : node.ToJsonString(CompactOptions);
 
+    /// <summary>As <see cref="Display(JsonNode?)"/>, but the value of a secret-looking field (serverAppSecret, a password, a key) is never shown.</summary>
+    public static string Display(string path, JsonNode? node) =>
+        node is not null && IsSecretPath(path) ? "(secret, not shown)" : Display(node);
+
+    private static readonly string[] SecretWords = { "secret", "password", "privatekey", "accesskey", "sharedkey", "token", "kubeconfig" };
+
+    public static bool IsSecretPath(string path)
+    {
+        var leaf = path[(path.LastIndexOf('.') + 1)..].Replace("_", "").ToLowerInvariant();
+        return SecretWords.Any(leaf.EndsWith);
+    }
+
     public static bool DeepEquals(JsonNode? a, JsonNode? b) => JsonNode.DeepEquals(a, b);
 
     private static readonly JsonSerializerOptions CompactOptions = new() { WriteIndented = false };

@@ -50,7 +50,7 @@ public static class JsonDiff
         }
         else if (!JsonNode.DeepEquals(before, after))
         {
-            yield return $"{path}: {JsonPaths.Display(before)} -> {JsonPaths.Display(after)}";
+            yield return $"{path}: {JsonPaths.Display(path, before)} -> {JsonPaths.Display(path, after)}";
         }
     }
 }

@@ -52,6 +52,17 @@ public class ChangePlanTests
     }
 
     [Fact]
+    public void Secret_fields_are_never_shown_in_a_plan()
+    {
+        var cluster = ExampleClusters.PublicWith(null);
+        cluster.Root["properties"]!["aadProfile"] = new JsonObject { ["serverAppSecret"] = "s3cr3t-legacy" };
+        var plan = new ChangePlan().Set(cluster.Root, "properties.aadProfile.serverAppSecret", null);
+
+        Assert.Equal("properties.aadProfile.serverAppSecret: (secret, not shown) -> (absent)", plan.Describe());
+        Assert.DoesNotContain("s3cr3t", string.Join("\n", JsonDiff.Changes(new JsonObject { ["clientSecret"] = "s3cr3t" }, new JsonObject { ["clientSecret"] = "other" })));
+    }
+
+    [Fact]
     public void Setting_a_value_already_there_adds_no_change()
     {
         var cluster = ExampleClusters.Load("prod-restricted.json");
