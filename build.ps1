@@ -144,15 +144,30 @@ function Read-TrxCounts([string] $path) {
 }
 
 function Invoke-Audit {
+    # The main job: every Test- cmdlet of the module, offline, on the example clusters; a table per cluster, then the findings.
     $examples = Join-Path $root 'examples/clusters'
     & dotnet pwsh -NoProfile -NonInteractive -Command "
         `$ErrorActionPreference = 'Stop'
         Import-Module '$(Join-Path $moduleDir 'AksSecurity.psd1')'
-        `$results = Test-AksApiAccess -Path '$examples/*.json'
-        `$results | Format-Table -AutoSize | Out-String -Width 200
-        `$results.Findings | Sort-Object Severity -Descending | Format-Table ClusterName, CheckId, Severity, Title -AutoSize | Out-String -Width 200
-        `$failed = @(`$results | Where-Object { -not `$_.Passed }).Count
-        'Audited {0} cluster(s): {1} passed, {2} with findings.' -f `$results.Count, (`$results.Count - `$failed), `$failed
+        `$tests = Get-Command -Module AksSecurity -Verb Test | Sort-Object Name
+        `$results = foreach (`$test in `$tests) { & `$test -Path '$examples/*.json' }
+        `$clusters = `$results | Group-Object Source | ForEach-Object {
+            `$findings = @(`$_.Group.Findings)
+            [pscustomobject]@{
+                Cluster  = `$_.Group[0].ClusterName
+                Checks   = @(`$_.Group.ChecksRun).Count
+                Findings = `$findings.Count
+                Critical = @(`$findings | Where-Object Severity -eq 'Critical').Count
+                High     = @(`$findings | Where-Object Severity -eq 'High').Count
+                Medium   = @(`$findings | Where-Object Severity -eq 'Medium').Count
+                Low      = @(`$findings | Where-Object Severity -eq 'Low').Count
+                Source   = Split-Path `$_.Name -Leaf
+            }
+        }
+        `$clusters | Format-Table -AutoSize | Out-String -Width 200
+        `$results.Findings | Sort-Object @{ Expression = 'Severity'; Descending = `$true }, ClusterName, CheckId |
+            Format-Table ClusterName, CheckId, Severity, Title -AutoSize | Out-String -Width 200
+        'Audited {0} cluster(s) offline with {1} Test- cmdlets: {2} checks run, {3} findings.' -f `$clusters.Count, `$tests.Count, (`$clusters | Measure-Object Checks -Sum).Sum, (`$clusters | Measure-Object Findings -Sum).Sum
     "
     if ($LASTEXITCODE -ne 0) { throw 'The audit failed to run.' }
 }
