@@ -19,6 +19,13 @@
         'Get-AksCluster'
         'Test-AksApiAccess'
         'Set-AksApiAccess'
+        'Test-AksUpgradePolicy'
+        'Set-AksUpgradePolicy'
+        'Test-AksClusterConfiguration'
+        'Enable-AksWorkloadIdentity'
+        'Enable-AksImageCleaner'
+        'Set-AksNodeResourceGroupRestriction'
+        'Disable-AksLegacyAddon'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
