@@ -62,6 +62,18 @@ public sealed class FakeArmServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Ids of the stored resources other than clusters (extension and child resources, pricings, workspaces), sorted.</summary>
+    public IReadOnlyList<string> ResourceIds
+    {
+        get
+        {
+            lock (_state.Gate)
+            {
+                return _state.Resources().Select(r => r.Key).ToArray();
+            }
+        }
+    }
+
     /// <summary>Completes when POST /_fake/shutdown was received (the exe stops then).</summary>
     internal Task ShutdownRequested => _shutdownRequested.Task;
 
@@ -88,7 +100,7 @@ public sealed class FakeArmServer : IAsyncDisposable
     public void InjectFault(FaultRule rule) => _faults.Add(rule);
 
     /// <summary>
-    /// Reseeds the clusters and clears faults, recorded requests and operations. Options go back to the values they
+    /// Reseeds the clusters and the resources beside them, and clears faults, recorded requests and operations. Options go back to the values they
     /// had when the server started, so a test that changed them cannot leak its settings into the next one.
     /// </summary>
     public void Reset()
@@ -120,6 +132,51 @@ public sealed class FakeArmServer : IAsyncDisposable
         lock (_state.Gate)
         {
             _state.PutSeedDocument(document, DateTimeOffset.UtcNow);
+        }
+    }
+
+    /// <summary>A copy of the stored resource (not a cluster: see <see cref="GetCluster"/>), or null. Not recorded.</summary>
+    public JsonObject? GetResource(string resourceId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resourceId);
+        lock (_state.Gate)
+        {
+            return _state.FindResource(resourceId)?.DeepClone().AsObject();
+        }
+    }
+
+    /// <summary>
+    /// Seeds or replaces a resource beside the clusters (policy assignment at any scope, diagnostic setting,
+    /// maintenance configuration, pricing, workspace, or an override of a computed answer; README "Generic store").
+    /// Stored as given, with <c>id</c> and <c>name</c> filled in from <paramref name="resourceId"/> when absent.
+    /// </summary>
+    public void PutResource(string resourceId, JsonObject body)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resourceId);
+        ArgumentNullException.ThrowIfNull(body);
+        var id = ArmState.NormalizeId(resourceId);
+        var segments = id.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length < 3 || !segments[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"'{resourceId}' is not a resource id under /subscriptions/{{id}}.", nameof(resourceId));
+        }
+
+        if (ArmState.TryParseClusterId(id, out _, out _, out _))
+        {
+            throw new ArgumentException($"'{resourceId}' is a managed cluster: use PutCluster.", nameof(resourceId));
+        }
+
+        var document = body.DeepClone().AsObject();
+        document["id"] ??= id;
+        document["name"] ??= segments[^1];
+        lock (_state.Gate)
+        {
+            if (_state.FindSubscription(segments[1]) is null)
+            {
+                throw new ArgumentException($"Subscription '{segments[1]}' is not one of the fake's subscriptions.", nameof(resourceId));
+            }
+
+            _state.StoreResource(id, document);
         }
     }
 
@@ -209,37 +266,47 @@ public sealed class FakeArmServer : IAsyncDisposable
         return fault.RetryAfterSeconds is { } seconds ? response.WithHeader("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)) : response;
     }
 
-    /// <summary>"Someone changed it between your GET and your PUT": edit the cluster the request addressed, new eTag.</summary>
+    /// <summary>
+    /// "Someone changed it between your GET and your PUT": edit the stored resource the request addressed (no eTag),
+    /// else the cluster whose path it starts with (new eTag).
+    /// </summary>
     private void ApplyConcurrentWrite(FakeRequest request, FaultRule fault)
     {
-        var clusterId = "/" + string.Join('/', request.Segments.Take(8));
-        if (!ArmState.TryParseClusterId(clusterId, out _, out _, out _))
-        {
-            return;
-        }
-
         lock (_state.Gate)
         {
-            if (_state.FindCluster(clusterId) is not { } cluster)
+            if (_state.FindResource(string.Join('/', request.Segments)) is { } resource)
+            {
+                SetJsonPath(resource, fault);
+                return;
+            }
+
+            var clusterId = "/" + string.Join('/', request.Segments.Take(8));
+            if (!ArmState.TryParseClusterId(clusterId, out _, out _, out _) || _state.FindCluster(clusterId) is not { } cluster)
             {
                 return;
             }
 
-            var segments = fault.JsonPath!.Split('.');
-            var target = cluster.Document;
-            foreach (var segment in segments[..^1])
-            {
-                target = target[segment] switch
-                {
-                    JsonObject child => child,
-                    null => (JsonObject)(target[segment] = new JsonObject()),
-                    _ => throw new InvalidOperationException($"'{segment}' in '{fault.JsonPath}' is not an object."),
-                };
-            }
-
-            target[segments[^1]] = fault.Value?.DeepClone();
+            SetJsonPath(cluster.Document, fault);
             cluster.Document["eTag"] = ArmState.NewETag(cluster.Document["eTag"]?.GetValue<string>());
         }
+    }
+
+    /// <summary>Sets the fault's dotted JsonPath to its Value, creating objects on the way.</summary>
+    private static void SetJsonPath(JsonObject document, FaultRule fault)
+    {
+        var segments = fault.JsonPath!.Split('.');
+        var target = document;
+        foreach (var segment in segments[..^1])
+        {
+            target = target[segment] switch
+            {
+                JsonObject child => child,
+                null => (JsonObject)(target[segment] = new JsonObject()),
+                _ => throw new InvalidOperationException($"'{segment}' in '{fault.JsonPath}' is not an object."),
+            };
+        }
+
+        target[segments[^1]] = fault.Value?.DeepClone();
     }
 
     private void Record(HttpContext context, int sequence, string path, string rawQuery, string? body, int status, DateTimeOffset arrived)

@@ -217,6 +217,42 @@ function Set-FakeArmCluster {
     Invoke-FakeArmControl -Server $Server -Method Put -Path 'cluster' -Body $Document
 }
 
+function Get-FakeArmResource {
+    <#
+    .SYNOPSIS
+    A stored resource beside the clusters (policy assignment, diagnostic setting, maintenance configuration, pricing,
+    workspace, ...), not recorded as a request; an error if there is none.
+    .EXAMPLE
+    Get-FakeArmResource -Id "$clusterId/providers/Microsoft.Authorization/policyAssignments/aks-pod-security"
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] [string] $Id,
+        $Server = $script:Current
+    )
+
+    Invoke-FakeArmControl -Server $Server -Method Get -Path "resource?id=$([Uri]::EscapeDataString($Id))"
+}
+
+function Set-FakeArmResource {
+    <#
+    .SYNOPSIS
+    Seeds or replaces a resource beside the clusters, stored as given (id and name filled in from -Id when absent).
+    Returns the stored document.
+    .EXAMPLE
+    Set-FakeArmResource -Id '/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/policyAssignments/sub-baseline' -Document @{ properties = @{ policyDefinitionId = $baselineId } }
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] [string] $Id,
+        # A hashtable, an object (e.g. from Get-FakeArmResource) or a JSON string.
+        [Parameter(Mandatory, Position = 1)] [object] $Document,
+        $Server = $script:Current
+    )
+
+    Invoke-FakeArmControl -Server $Server -Method Put -Path "resource?id=$([Uri]::EscapeDataString($Id))" -Body $Document
+}
+
 function Start-FakeArmBackgroundOperation {
     <#
     .SYNOPSIS
@@ -303,4 +339,4 @@ function Get-DotnetPath {
 $ExecutionContext.SessionState.Module.OnRemove = { Stop-FakeArm }
 
 Export-ModuleMember -Function Start-FakeArm, Stop-FakeArm, Reset-FakeArm, Add-FakeArmFault, Get-FakeArmRequest, Clear-FakeArmRequest,
-    Set-FakeArmOption, Get-FakeArmCluster, Set-FakeArmCluster, Start-FakeArmBackgroundOperation
+    Set-FakeArmOption, Get-FakeArmCluster, Set-FakeArmCluster, Start-FakeArmBackgroundOperation, Get-FakeArmResource, Set-FakeArmResource

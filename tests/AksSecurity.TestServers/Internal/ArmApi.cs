@@ -46,6 +46,8 @@ internal sealed partial class ArmApi
             new("POST", ClusterPath + "/listclusteradmincredential", ClusterType + "/listClusterAdminCredential/action", (r, v) => ListCredential(v, admin: true)),
             new("GET", OperationsPath + "/operations/{operation}", "Microsoft.ContainerService/locations/operations/read", GetOperationStatus),
             new("GET", OperationsPath + "/operationresults/{operation}", "Microsoft.ContainerService/locations/operationresults/read", GetOperationResult),
+            .. StoreRoutes(),
+            .. ServiceRoutes(),
         ];
     }
 
@@ -60,7 +62,8 @@ internal sealed partial class ArmApi
             .Where(m => m.Matched)
             .ToArray();
         var match = matches.FirstOrDefault(m => m.Route.Method.Equals(request.Method, StringComparison.OrdinalIgnoreCase));
-        var action = (match.Route ?? matches.FirstOrDefault().Route)?.Action ?? "Microsoft.Resources/read";
+        var named = match.Route is null ? matches.FirstOrDefault() : match;
+        var action = named.Route is null ? "Microsoft.Resources/read" : ActionOf(named.Route, named.Values);
 
         if (BearerTokens.Check(request, action) is { } denied)
         {
@@ -88,6 +91,10 @@ internal sealed partial class ArmApi
             return match.Route.Handler(request, match.Values);
         }
     }
+
+    /// <summary>The route's action with {namespace} and {type} of generic routes filled in from the path.</summary>
+    private static string ActionOf(Route route, Dictionary<string, string> values) =>
+        values.Aggregate(route.Action, (action, value) => action.Replace("{" + value.Key + "}", value.Value, StringComparison.Ordinal));
 
     private FakeResponse ListSubscriptions(FakeRequest request, Dictionary<string, string> values) =>
         FakeResponse.Json(200, new JsonObject

@@ -24,8 +24,8 @@ internal sealed class ClusterEntry(JsonObject document)
 internal sealed class ArmState
 {
     public const string TenantId = "72f988bf-0000-0000-0000-000000000000";
-    private const string Subscription0 = "00000000-0000-0000-0000-000000000000";
-    private const string Subscription1 = "11111111-1111-1111-1111-111111111111";
+    public const string Subscription0 = "00000000-0000-0000-0000-000000000000";
+    public const string Subscription1 = "11111111-1111-1111-1111-111111111111";
     private const string SeedLocation = "location1";
     private static readonly RoutePattern ClusterIdPattern = new("subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.containerservice/managedclusters/{name}");
 
@@ -33,6 +33,9 @@ internal sealed class ArmState
     private readonly Dictionary<string, List<ResourceGroup>> _resourceGroups = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, ClusterEntry> _clusters = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, ArmOperation> _operations = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every resource other than a cluster (extension, child, subscription-level), keyed by its id without a trailing slash.</summary>
+    private readonly Dictionary<string, JsonObject> _resources = new(StringComparer.OrdinalIgnoreCase);
 
     public ArmState() => Seed();
 
@@ -65,17 +68,18 @@ internal sealed class ArmState
         return eTag;
     }
 
-    /// <summary>Back to the seed: two subscriptions, their resource groups and four clusters built from the examples.</summary>
+    /// <summary>Back to the seed: two subscriptions, their resource groups, four clusters built from the examples and the resources of <see cref="ResourceSeed"/>.</summary>
     public void Seed()
     {
         _subscriptions.Clear();
         _resourceGroups.Clear();
         _clusters.Clear();
         _operations.Clear();
+        _resources.Clear();
 
         AddSubscription(new Subscription(Subscription0, "AksSecurity Test 1"));
         AddSubscription(new Subscription(Subscription1, "AksSecurity Test 2"));
-        foreach (var (subscription, group) in new[] { (Subscription0, "rg1"), (Subscription0, "rg2"), (Subscription0, "rg-empty"), (Subscription1, "rg3") })
+        foreach (var (subscription, group) in new[] { (Subscription0, "rg1"), (Subscription0, "rg2"), (Subscription0, "rg-empty"), (Subscription0, "rg-monitor"), (Subscription1, "rg3") })
         {
             _resourceGroups[subscription].Add(new ResourceGroup(subscription, group, SeedLocation));
         }
@@ -93,6 +97,7 @@ internal sealed class ArmState
         SeedCluster(Subscription0, "rg2", "restricted1", restricted);
 
         SeedCluster(Subscription1, "rg3", "runcmd1", ExampleFixtures.ResponseBody(ExampleFixtures.DisableRunCommand, "200"));
+        ResourceSeed.Add(this);
     }
 
     public Subscription? FindSubscription(string id) => _subscriptions.GetValueOrDefault(id);
@@ -116,6 +121,31 @@ internal sealed class ArmState
         _clusters.Values.Select(c => c.Id).Order(StringComparer.OrdinalIgnoreCase).ToArray();
 
     public void StoreCluster(ClusterEntry entry) => _clusters[entry.Id] = entry;
+
+    public JsonObject? FindResource(string id) => _resources.GetValueOrDefault(NormalizeId(id));
+
+    /// <summary>Stores <paramref name="document"/> itself (callers pass a copy) under <paramref name="id"/>.</summary>
+    public void StoreResource(string id, JsonObject document) => _resources[NormalizeId(id)] = document;
+
+    public bool RemoveResource(string id) => _resources.Remove(NormalizeId(id));
+
+    /// <summary>Resources whose id is <c>{collectionId}/{name}</c>, sorted by id.</summary>
+    public IReadOnlyList<JsonObject> ResourcesIn(string collectionId)
+    {
+        var prefix = NormalizeId(collectionId) + "/";
+        return _resources
+            .Where(r => r.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && r.Key.IndexOf('/', prefix.Length) < 0)
+            .OrderBy(r => r.Key, StringComparer.OrdinalIgnoreCase)
+            .Select(r => r.Value)
+            .ToArray();
+    }
+
+    /// <summary>Every stored resource as (id, document), sorted by id.</summary>
+    public IReadOnlyList<KeyValuePair<string, JsonObject>> Resources() =>
+        _resources.OrderBy(r => r.Key, StringComparer.OrdinalIgnoreCase).ToArray();
+
+    /// <summary>"/a/b/" and "a/b" name the same resource.</summary>
+    public static string NormalizeId(string id) => "/" + id.Trim('/');
 
     public void RemoveCluster(ClusterEntry entry) => _clusters.Remove(entry.Id);
 

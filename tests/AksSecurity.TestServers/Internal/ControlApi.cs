@@ -41,6 +41,10 @@ internal sealed class ControlApi(FakeArmServer server)
                     ? (200, cluster)
                     : (404, Error("ResourceNotFound", $"No cluster with id '{request.Query["id"]}'.")),
                 "PUT cluster" => (200, PutCluster(body)),
+                "GET resource" => server.GetResource(RequiredId(request)) is { } resource
+                    ? (200, resource)
+                    : (404, Error("ResourceNotFound", $"No resource with id '{request.Query["id"]}'.")),
+                "PUT resource" => (200, PutResource(RequiredId(request), body)),
                 "POST background-operation" => Done(() => BeginBackgroundOperation(Deserialize<BackgroundOperationRequest>(body))),
                 _ => (404, Error("NotFound", $"No control route {request.Method} {path}.")),
             };
@@ -69,6 +73,15 @@ internal sealed class ControlApi(FakeArmServer server)
         server.PutCluster(document);
         return server.GetCluster(document["id"]!.GetValue<string>())!;
     }
+
+    private JsonNode PutResource(string id, string body)
+    {
+        server.PutResource(id, Parse(body));
+        return server.GetResource(id)!;
+    }
+
+    private static string RequiredId(HttpRequest request) =>
+        request.Query["id"].ToString() is { Length: > 0 } id ? id : throw new ArgumentException("The query parameter 'id' is required.");
 
     private void BeginBackgroundOperation(BackgroundOperationRequest request) =>
         server.BeginBackgroundOperation(

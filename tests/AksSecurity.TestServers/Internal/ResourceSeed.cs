@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+
+namespace AksSecurity.TestServers.Internal;
+
+/// <summary>The resources beside the clusters that every (re)seed starts with: Defender plans and a Log Analytics workspace.</summary>
+internal static class ResourceSeed
+{
+    public const string WorkspaceId =
+        "/subscriptions/" + ArmState.Subscription0 + "/resourcegroups/rg-monitor/providers/microsoft.operationalinsights/workspaces/law-security";
+
+    public static void Add(ArmState state)
+    {
+        // Every plan of ListPricings_example.json in each subscription; Containers is Standard in subscription 0, Free in 1.
+        foreach (var (subscriptionId, containersStandard) in new[] { (ArmState.Subscription0, true), (ArmState.Subscription1, false) })
+        {
+            foreach (var pricing in ExampleFixtures.ResponseBody(ExampleFixtures.ListPricings, "200")["value"]!.AsArray().OfType<JsonObject>())
+            {
+                var name = pricing["name"]!.GetValue<string>();
+                var id = $"/subscriptions/{subscriptionId}/providers/Microsoft.Security/pricings/{name}";
+                pricing["id"] = id;
+                if (name == "Containers" && !containersStandard)
+                {
+                    SetFree(pricing);
+                }
+
+                state.StoreResource(id, (JsonObject)pricing.DeepClone());
+            }
+        }
+
+        // WorkspacesGet.json moved to rg-monitor; its id stays lower case as the example has it.
+        var workspace = ExampleFixtures.ResponseBody(ExampleFixtures.WorkspacesGet, "200");
+        workspace["id"] = WorkspaceId;
+        workspace["name"] = "law-security";
+        workspace["location"] = "location1";
+        state.StoreResource(WorkspaceId, workspace);
+    }
+
+    /// <summary>A plan on the Free tier, shaped like the Free plans of ListPricings_example.json (no enablementTime, no extensions).</summary>
+    public static void SetFree(JsonObject pricing)
+    {
+        var properties = ArmState.Properties(pricing);
+        properties["pricingTier"] = "Free";
+        properties["resourcesCoverageStatus"] = "NotCovered";
+        properties.Remove("enablementTime");
+        properties.Remove("subPlan");
+        properties.Remove("extensions");
+    }
+}
