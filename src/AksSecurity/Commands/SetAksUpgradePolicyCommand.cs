@@ -18,7 +18,6 @@ public sealed class SetAksUpgradePolicyCommand : ChangeClusterCmdlet
 
     [Parameter]
     [ValidateSet("None", "Unmanaged", "NodeImage", "SecurityPatch")]
-    [Alias("NodeOsUpgradeChannel")]
     public string? NodeOSUpgradeChannel { get; set; }
 
     [Parameter]
