@@ -9,9 +9,14 @@ namespace AksSecurity.Engine.Azure;
 /// </summary>
 internal static class LongRunningOperation
 {
-    private static TimeSpan NextWait(ArmResponse response, ArmClientOptions options)
+    /// <summary>
+    /// The service's Retry-After when it sends one (never below the floor); otherwise 1 s, 2 s, 4 s … up to the poll
+    /// interval, so quick operations are seen to finish quickly and long ones are not polled hard.
+    /// </summary>
+    private static TimeSpan NextWait(ArmResponse response, ArmClientOptions options, int polls)
     {
-        var wait = response.RetryAfter ?? options.PollInterval;
+        var backoff = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(polls, 10)));
+        var wait = response.RetryAfter ?? (backoff < options.PollInterval ? backoff : options.PollInterval);
         return wait < options.MinimumPollInterval ? options.MinimumPollInterval : wait;
     }
 
@@ -25,7 +30,8 @@ internal static class LongRunningOperation
         }
 
         var stopwatch = Stopwatch.StartNew();
-        var wait = NextWait(started, client.Options);
+        var polls = 0;
+        var wait = NextWait(started, client.Options, polls);
         var status = "InProgress";
         while (true)
         {
@@ -39,7 +45,7 @@ internal static class LongRunningOperation
             await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
 
             var poll = await client.SendAsync(RequestMethod.Get, asyncOperation ?? location!, null, null, sink, cancellationToken).ConfigureAwait(false);
-            wait = NextWait(poll, client.Options);
+            wait = NextWait(poll, client.Options, ++polls);
             if (asyncOperation is null)
             {
                 // Location polling: 202 while running, 200/204 when done.

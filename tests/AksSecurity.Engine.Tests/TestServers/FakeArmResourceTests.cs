@@ -21,11 +21,13 @@ public sealed class FakeArmResourceTests : IClassFixture<FakeArmServerFixture>
 
     private readonly FakeArmServer _server;
     private readonly HttpClient _client;
+    private readonly HttpClient _controlClient;
 
     public FakeArmResourceTests(FakeArmServerFixture fixture)
     {
         _server = fixture.Server;
         _client = fixture.Client;
+        _controlClient = fixture.AnonymousClient;
         _server.Reset();
     }
 
@@ -293,6 +295,29 @@ public sealed class FakeArmResourceTests : IClassFixture<FakeArmServerFixture>
         Assert.DoesNotContain(id, _server.ResourceIds);
     }
 
+    [Fact]
+    public async Task Control_api_puts_and_gets_a_resource_without_being_recorded()
+    {
+        var id = Rg1 + Assignments + "/from-pester";
+        var control = "/_fake/resource?id=" + Uri.EscapeDataString(id);
+
+        using var put = await SendAsync(_controlClient, HttpMethod.Put, control, Assignment(RestrictedInitiative));
+        using var get = await _controlClient.GetAsync(control);
+        var document = await ReadObjectAsync(get);
+        using var missing = await _controlClient.GetAsync("/_fake/resource?id=" + Uri.EscapeDataString(id + "-not-there"));
+        using var noId = await SendAsync(_controlClient, HttpMethod.Put, "/_fake/resource", Assignment(RestrictedInitiative));
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(id, (string?)document["id"]);
+        Assert.Equal(RestrictedInitiative, (string?)document["properties"]!["policyDefinitionId"]);
+        Assert.Equal(RestrictedInitiative, (string?)_server.GetResource(id)!["properties"]!["policyDefinitionId"]);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, noId.StatusCode);
+        Assert.Equal("BadControlRequest", await ErrorCodeAsync(noId));
+        Assert.Empty(_server.Requests);
+    }
+
     /// <summary>One assignment at each scope: subscription 0, rg1, clustername1, rg2, and one in subscription 1.</summary>
     private async Task SeedAssignmentsAsync()
     {
@@ -326,7 +351,10 @@ public sealed class FakeArmResourceTests : IClassFixture<FakeArmServerFixture>
         },
     };
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string uri, JsonNode body) => _client.SendAsync(JsonRequest(method, uri, body));
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string uri, JsonNode body) => SendAsync(_client, method, uri, body);
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string uri, JsonNode body) =>
+        client.SendAsync(JsonRequest(method, uri, body));
 
     private static HttpRequestMessage JsonRequest(HttpMethod method, string uri, JsonNode body) =>
         new(method, uri) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
