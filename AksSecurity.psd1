@@ -30,6 +30,13 @@
         'Enable-AksAadRbac'
         'Test-AksKeyVaultCsi'
         'Enable-AksKeyVaultCsi'
+        'Test-AksUpgradePolicy'
+        'Set-AksUpgradePolicy'
+        'Test-AksClusterConfiguration'
+        'Enable-AksWorkloadIdentity'
+        'Enable-AksImageCleaner'
+        'Set-AksNodeResourceGroupRestriction'
+        'Disable-AksLegacyAddon'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -133,5 +134,6 @@ public static class JsonPaths
 
     public static bool DeepEquals(JsonNode? a, JsonNode? b) => JsonNode.DeepEquals(a, b);
 
-    private static readonly JsonSerializerOptions CompactOptions = new() { WriteIndented = false };
+    // Relaxed escaping so messages show "+01:00" and "<", not "\u002B01:00" and "\u003C"; display only, never sent.
+    private static readonly JsonSerializerOptions CompactOptions = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

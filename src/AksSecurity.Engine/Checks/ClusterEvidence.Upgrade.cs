@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using AksSecurity.Engine.Azure;
+using AksSecurity.Engine.Clusters;
+
+namespace AksSecurity.Engine.Checks;
+
+/// <summary>A maintenance configuration of the cluster: its name and whether it holds a maintenance window.</summary>
+public sealed record MaintenanceConfigurationInfo(string Name, JsonObject? MaintenanceWindow);
+
+/// <summary>Evidence of the upgrade checks beside the cluster: planned maintenance and the region's supported versions.</summary>
+public sealed partial class ClusterEvidence
+{
+    /// <summary>The cluster's maintenance configurations; null when not read (offline).</summary>
+    public IReadOnlyList<MaintenanceConfigurationInfo>? MaintenanceConfigurations { get; set; }
+
+    /// <summary>The Kubernetes versions the cluster's region supports; null when not read (offline).</summary>
+    public KubernetesVersionCatalog? SupportedKubernetesVersions { get; set; }
+}
+
+/// <summary>Lists <c>{clusterId}/maintenanceConfigurations</c> (MaintenanceConfigurations_ListByManagedCluster, 2026-08-01).</summary>
+public sealed class MaintenanceConfigurationReader : IEvidenceReader
+{
+    public const string ApiVersion = "2026-08-01";
+
+    public async Task ReadAsync(ArmResources arm, ClusterEvidence evidence, IOperationSink sink, CancellationToken cancellationToken)
+    {
+        var items = await arm.ListAsync($"{evidence.View.Id}/maintenanceConfigurations", ApiVersion, null, sink, cancellationToken).ConfigureAwait(false);
+        evidence.MaintenanceConfigurations = items
+            .Select(i => new MaintenanceConfigurationInfo(JsonPaths.GetString(i, "name") ?? LastSegment(JsonPaths.GetString(i, "id")),
+                JsonPaths.Get(i, "properties.maintenanceWindow") as JsonObject))
+            .ToArray();
+    }
+
+    private static string LastSegment(string? id) => id?.Split('/').LastOrDefault() ?? "";
+}
+
+/// <summary>
+/// Reads the supported Kubernetes versions of the cluster's region. One reader serves a whole pipeline, so each
+/// subscription and region is read once.
+/// </summary>
+public sealed class KubernetesVersionReader : IEvidenceReader
+{
+    private readonly ConcurrentDictionary<string, KubernetesVersionCatalog> _byRegion = new(StringComparer.OrdinalIgnoreCase);
+
+    public async Task ReadAsync(ArmResources arm, ClusterEvidence evidence, IOperationSink sink, CancellationToken cancellationToken)
+    {
+        var location = evidence.View.Location;
+        if (string.IsNullOrEmpty(location))
+        {
+            return;
+        }
+
+        var path = KubernetesVersionCatalog.PathFor(evidence.View.SubscriptionId, location);
+        if (!_byRegion.TryGetValue(path, out var catalog))
+        {
+            var body = await arm.GetRawAsync(path, KubernetesVersionCatalog.ApiVersion, sink, cancellationToken).ConfigureAwait(false);
+            catalog = _byRegion.GetOrAdd(path, KubernetesVersionCatalog.Parse(location, body));
+        }
+
+        evidence.SupportedKubernetesVersions = catalog;
+    }
+}
