@@ -73,7 +73,7 @@ Describe 'Enable-AksMonitoring' {
     }
 
     It 'updates an existing setting with fewer categories and shows exactly the logs field' {
-        Set-FakeArmResource $SettingId @{ properties = @{ workspaceId = $Law; logAnalyticsDestinationType = 'Dedicated'; logs = @(@{ category = 'kube-audit-admin'; enabled = $true }) } } | Out-Null
+        Set-FakeArmResource $SettingId @{ properties = @{ workspaceId = $Law; logAnalyticsDestinationType = 'Dedicated'; logs = @([ordered]@{ category = 'kube-audit-admin'; enabled = $true }) } } | Out-Null
         $text = Get-HostOutput { Enable-AksMonitoring -Id $OpenId -WorkspaceResourceId $Law -SkipContainerInsights -WhatIf }
         $text | Should -Match ([regex]::Escape("Update diagnostic setting 'aks-security-audit'"))
         $text | Should -Match ([regex]::Escape('properties.logs: [{"category":"kube-audit-admin","enabled":true}] -> [{"category":"kube-audit-admin","enabled":true},{"category":"guard","enabled":true}]'))
