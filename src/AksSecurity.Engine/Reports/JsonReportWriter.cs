@@ -1,0 +1,140 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace AksSecurity.Engine.Reports;
+
+/// <summary>
+/// The results as JSON with stable, camelCase property names (documented in docs/cmdlets/Export-AksSecurityReport.md);
+/// severities and results are strings, absent values are null. <see cref="SchemaVersion"/> changes only when a property
+/// is renamed or removed.
+/// </summary>
+public sealed class JsonReportWriter : IReportWriter
+{
+    public const int SchemaVersion = 1;
+
+    public ReportFormat Format => ReportFormat.Json;
+    public string DefaultFileName => "aks-security.json";
+
+    public void Write(SecurityReport report, Stream output)
+    {
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        json.WriteStartObject();
+        json.WriteNumber("schemaVersion", SchemaVersion);
+        json.WriteString("title", report.Title);
+        json.WriteString("generatedAt", report.GeneratedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
+        json.WriteStartObject("tool");
+        json.WriteString("name", "AksSecurity");
+        json.WriteString("version", report.ToolVersion);
+        json.WriteEndObject();
+
+        json.WriteStartObject("summary");
+        json.WriteNumber("clusters", report.Clusters.Count);
+        json.WriteNumber("clustersPassed", report.Clusters.Count(c => c.Passed));
+        json.WriteNumber("checksRun", report.ChecksRun);
+        json.WriteNumber("checksPassed", report.ChecksPassed);
+        json.WriteNumber("checksFailed", report.ChecksFailed);
+        json.WriteNumber("findings", report.FindingCount);
+        WriteBySeverity(json, report.FindingsOf);
+        json.WriteEndObject();
+
+        json.WriteStartArray("clusters");
+        foreach (var cluster in report.Clusters)
+        {
+            WriteCluster(json, cluster);
+        }
+
+        json.WriteEndArray();
+
+        json.WriteStartArray("checks");
+        foreach (var check in report.Checks)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", check.Id);
+            json.WriteString("title", check.Title);
+            WriteNullable(json, "severity", check.Severity?.ToString());
+            WriteNullable(json, "category", check.Category);
+            WriteNullable(json, "description", check.Description);
+            WriteNullable(json, "remediation", check.Remediation);
+            json.WriteString("helpUri", check.HelpUri.AbsoluteUri);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteCluster(Utf8JsonWriter json, ReportCluster cluster)
+    {
+        json.WriteStartObject();
+        json.WriteString("clusterId", cluster.Id);
+        json.WriteString("clusterName", cluster.Name);
+        json.WriteString("displayName", cluster.DisplayName);
+        json.WriteString("source", cluster.Source);
+        json.WriteBoolean("live", cluster.IsLive);
+        json.WriteBoolean("passed", cluster.Passed);
+        if (cluster.Score is { } score)
+        {
+            json.WriteNumber("score", score);
+        }
+        else
+        {
+            json.WriteNull("score");
+        }
+
+        WriteNullable(json, "highestSeverity", cluster.HighestSeverity?.ToString());
+        json.WriteNumber("checksRun", cluster.Checks.Count);
+        json.WriteNumber("checksPassed", cluster.PassedCount);
+        json.WriteNumber("checksFailed", cluster.FailedCount);
+        WriteBySeverity(json, cluster.FindingsOf);
+
+        json.WriteStartArray("checks");
+        foreach (var outcome in cluster.Checks)
+        {
+            json.WriteStartObject();
+            json.WriteString("checkId", outcome.Check.Id);
+            json.WriteString("result", outcome.Passed ? "Passed" : "Failed");
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+
+        json.WriteStartArray("findings");
+        foreach (var finding in cluster.Findings)
+        {
+            json.WriteStartObject();
+            json.WriteString("checkId", finding.CheckId);
+            json.WriteString("severity", finding.Severity.ToString());
+            json.WriteString("title", finding.Title);
+            json.WriteString("evidence", finding.Evidence);
+            json.WriteString("remediation", finding.Remediation);
+            WriteNullable(json, "jsonPath", finding.JsonPath);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteBySeverity(Utf8JsonWriter json, Func<Severity, int> count)
+    {
+        json.WriteStartObject("findingsBySeverity");
+        foreach (var severity in Enum.GetValues<Severity>().OrderByDescending(s => s))
+        {
+            json.WriteNumber(severity.ToString(), count(severity));
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+}

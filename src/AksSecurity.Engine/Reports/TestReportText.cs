@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+
+namespace AksSecurity.Engine.Reports;
+
+/// <summary>What the NUnit and JUnit reports say about a check: one test case per check per cluster.</summary>
+internal static class TestReportText
+{
+    /// <summary>The test case's title: id and title, so a list of failures reads without opening each one.</summary>
+    public static string TestName(ReportCheck check) => check.Title == check.Id ? check.Id : $"{check.Id} {check.Title}";
+
+    /// <summary>Every finding of a failed check: severity, title, evidence, fix and JSON path, one block each.</summary>
+    public static string FailureMessage(CheckOutcome outcome) => string.Join("\n\n", outcome.Findings.Select(f =>
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{f.Severity}: {f.Title}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Evidence: {f.Evidence}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Fix: {f.Remediation}");
+        if (f.JsonPath is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nJSON path: {f.JsonPath}");
+        }
+
+        return text.ToString();
+    }));
+
+    public static XmlWriterSettings XmlSettings => new() { Indent = true, Encoding = ReportWriters.Utf8NoBom, NewLineChars = "\n" };
+
+    /// <summary>Text XML 1.0 can carry: characters it forbids (control characters from a document) become U+FFFD.</summary>
+    public static string XmlSafe(string text)
+    {
+        if (text.All(XmlConvert.IsXmlChar))
+        {
+            return text;
+        }
+
+        var safe = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i]))
+            {
+                safe.Append(text, i++, 2);
+            }
+            else
+            {
+                safe.Append(XmlConvert.IsXmlChar(text[i]) ? text[i] : '\uFFFD');
+            }
+        }
+
+        return safe.ToString();
+    }
+}
