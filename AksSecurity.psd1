@@ -37,6 +37,7 @@
         'Enable-AksImageCleaner'
         'Set-AksNodeResourceGroupRestriction'
         'Disable-AksLegacyAddon'
+        'Export-AksSecurityReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
