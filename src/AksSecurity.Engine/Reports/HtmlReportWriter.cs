@@ -45,6 +45,7 @@ public sealed class HtmlReportWriter : IReportWriter
             WriteScoreChart(html, report);
             html.Append("</div>\n");
             WriteClusterCards(html, report);
+            WriteMostFrequent(html, report);
             WriteFindingsTable(html, report);
             WriteChecksPerCluster(html, report);
         }
@@ -74,7 +75,7 @@ public sealed class HtmlReportWriter : IReportWriter
     {
         html.Append("<section class=\"kpis\" aria-label=\"Totals\">\n");
         Kpi(html, "kpi-neutral", report.Clusters.Count, "Clusters", $"{report.Clusters.Count(c => c.Passed)} without findings");
-        Kpi(html, report.ChecksFailed == 0 ? "kpi-pass" : "kpi-neutral", report.ChecksFailed, "Failed checks", $"of {report.ChecksRun} run");
+        Kpi(html, report.ChecksFailed == 0 ? "kpi-pass" : "kpi-neutral", report.ChecksPassed, "Checks passed", $"of {report.ChecksRun} run");
         Kpi(html, "kpi-neutral", report.FindingCount, "Findings", "across all clusters");
         foreach (var severity in new[] { Severity.Critical, Severity.High, Severity.Medium, Severity.Low })
         {
@@ -208,6 +209,36 @@ public sealed class HtmlReportWriter : IReportWriter
         return bar.Append("</svg>\n").ToString();
     }
 
+    private static void WriteMostFrequent(StringBuilder html, SecurityReport report)
+    {
+        // Across a fleet, one setting missing everywhere is one decision: the checks that failed on most clusters lead.
+        const int shown = 8;
+        var failing = report.Checks
+            .Select(check => (Check: check, Clusters: report.Clusters.Where(c => c.Checks.Any(o => o.Check == check && !o.Passed)).ToList()))
+            .Where(x => x.Clusters.Count > 0)
+            .OrderByDescending(x => x.Clusters.Count).ThenByDescending(x => x.Clusters.Max(c => c.Checks.First(o => o.Check == x.Check).Severity))
+            .ThenBy(x => x.Check.Id, StringComparer.Ordinal)
+            .Take(shown).ToList();
+        if (failing.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<section class=\"panel\"><h2>Checks that fail most often</h2><ol class=\"frequent\">\n");
+        foreach (var (check, clusters) in failing)
+        {
+            var severity = clusters.Max(c => c.Checks.First(o => o.Check == check).Severity) ?? Severity.Informational;
+            var ran = report.Clusters.Count(c => c.Checks.Any(o => o.Check == check));
+            html.Append("<li><span class=\"pill sev-").Append(Slug(severity)).Append("\">").Append(severity).Append("</span><a class=\"check\" href=\"")
+                .Append(E(check.HelpUri.AbsoluteUri)).Append("\">").Append(E(check.Id)).Append("</a><span class=\"freq-title\" title=\"")
+                .Append(E(string.Join(", ", clusters.Select(c => c.DisplayName)))).Append("\">").Append(E(check.Title)).Append("</span>")
+                .Append(CultureInfo.InvariantCulture, $"<svg class=\"freq-bar\" viewBox=\"0 0 100 8\" preserveAspectRatio=\"none\" aria-hidden=\"true\"><rect class=\"track\" x=\"0\" y=\"0\" width=\"100\" height=\"8\" rx=\"2\"/><rect class=\"fill-{Slug(severity)}\" x=\"0\" y=\"0\" width=\"{100.0 * clusters.Count / ran:0.##}\" height=\"8\" rx=\"2\"/></svg>")
+                .Append("<span class=\"freq-count\">").Append(clusters.Count).Append(" of ").Append(ran).Append(ran == 1 ? " cluster" : " clusters").Append("</span></li>\n");
+        }
+
+        html.Append("</ol></section>\n");
+    }
+
     private static void WriteFindingsTable(StringBuilder html, SecurityReport report)
     {
         var findings = report.AllFindings().ToList();
@@ -232,7 +263,7 @@ public sealed class HtmlReportWriter : IReportWriter
             html.Append("<option>").Append(E(cluster.DisplayName)).Append("</option>");
         }
 
-        html.Append("</select><span class=\"shown\" id=\"shown\" aria-live=\"polite\"></span></div>\n");
+        html.Append("</select><button type=\"button\" class=\"expand\" id=\"expand\">Open all</button><span class=\"shown\" id=\"shown\" aria-live=\"polite\"></span></div>\n");
         html.Append("<table class=\"findings\" id=\"findings-table\"><thead><tr>");
         foreach (var (label, type) in new[] { ("Severity", "number"), ("Check", "text"), ("Finding, evidence and fix", "text"), ("Cluster", "text") })
         {
@@ -251,14 +282,16 @@ public sealed class HtmlReportWriter : IReportWriter
                 .Append(finding.Severity).Append("</span></td>");
             html.Append("<td data-sort=\"").Append(E(finding.CheckId)).Append("\"><a class=\"check\" href=\"").Append(E(check.HelpUri.AbsoluteUri))
                 .Append("\" title=\"").Append(E(check.Title)).Append("\">").Append(E(finding.CheckId)).Append("</a></td>");
-            html.Append("<td data-sort=\"").Append(E(finding.Title)).Append("\"><div class=\"title\">").Append(E(finding.Title)).Append("</div>");
+            // Critical and High findings open with their evidence and fix; the others show a one-line preview until opened.
+            html.Append("<td data-sort=\"").Append(E(finding.Title)).Append("\"><details class=\"finding\"").Append(finding.Severity >= Severity.High ? " open=\"open\"" : "")
+                .Append("><summary><span class=\"title\">").Append(E(finding.Title)).Append("</span><span class=\"preview\">").Append(E(finding.Evidence)).Append("</span></summary>");
             html.Append("<dl><dt>Evidence</dt><dd>").Append(E(finding.Evidence)).Append("</dd>");
             if (finding.JsonPath is not null)
             {
                 html.Append("<dt>Setting</dt><dd><code>").Append(E(finding.JsonPath)).Append("</code></dd>");
             }
 
-            html.Append("<dt>Fix</dt><dd><code class=\"fix\">").Append(E(finding.Remediation)).Append("</code></dd></dl></td>");
+            html.Append("<dt>Fix</dt><dd><code class=\"fix\">").Append(E(finding.Remediation)).Append("</code></dd></dl></details></td>");
             html.Append("<td data-sort=\"").Append(E(cluster.DisplayName)).Append("\">").Append(E(cluster.DisplayName)).Append("</td></tr>\n");
         }
 
@@ -270,14 +303,14 @@ public sealed class HtmlReportWriter : IReportWriter
         html.Append("<section class=\"panel\"><h2>Every check per cluster</h2>\n");
         foreach (var cluster in report.Clusters)
         {
-            html.Append("<details").Append(report.Clusters.Count <= 3 ? " open=\"open\"" : "").Append("><summary><span class=\"sum-name\">").Append(E(cluster.DisplayName))
+            html.Append("<details class=\"per-cluster\"").Append(report.Clusters.Count <= 3 ? " open=\"open\"" : "").Append("><summary><span class=\"sum-name\">").Append(E(cluster.DisplayName))
                 .Append("</span><span class=\"sum-count\">").Append(cluster.PassedCount).Append(" passed · ").Append(cluster.FailedCount).Append(" failed</span></summary>\n<ul class=\"checks\">");
             foreach (var outcome in cluster.Checks)
             {
                 var state = outcome.Passed ? "pass" : Slug(outcome.Findings.Max(f => f.Severity));
                 html.Append("<li class=\"check-").Append(state).Append("\" title=\"").Append(E(outcome.Check.Title)).Append("\"><span class=\"mark\" aria-hidden=\"true\">")
                     .Append(outcome.Passed ? "✓" : "✕").Append("</span><a href=\"").Append(E(outcome.Check.HelpUri.AbsoluteUri)).Append("\">").Append(E(outcome.Check.Id))
-                    .Append("</a><span class=\"check-title\">").Append(E(outcome.Check.Title)).Append("</span><span class=\"visually-hidden\">")
+                    .Append("</a><span class=\"check-title\">").Append(outcome.Check.Title == outcome.Check.Id ? "" : E(outcome.Check.Title)).Append("</span><span class=\"visually-hidden\">")
                     .Append(outcome.Passed ? "passed" : "failed").Append("</span></li>");
             }
 
@@ -378,7 +411,7 @@ main{margin-top:-38px}
 .fill-critical{fill:var(--critical)}.fill-high{fill:var(--high)}.fill-medium{fill:var(--medium)}.fill-low{fill:var(--low)}.fill-informational{fill:var(--informational)}.fill-pass{fill:var(--pass)}.fill-none{fill:var(--none)}
 .note{color:var(--muted);font-size:.82rem;margin:8px 0 0}
 .section-title{margin:6px 0 12px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(270px,1fr));gap:14px;margin-bottom:18px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:14px;margin-bottom:18px}
 .card{background:var(--panel);border-radius:12px;padding:16px;box-shadow:0 1px 2px rgba(16,24,40,.06),0 4px 12px rgba(16,24,40,.06);border-left:5px solid var(--critical);display:flex;flex-direction:column;gap:10px}
 .card-pass{border-left-color:var(--pass)}
 .card-head{display:flex;align-items:center;gap:12px;min-width:0}
@@ -416,6 +449,14 @@ main{margin-top:-38px}
 .toggle[aria-pressed="true"].sev-low{background:var(--low);color:#fff;border-color:var(--low)}
 .toggle[aria-pressed="true"].sev-informational{background:var(--informational);color:#fff;border-color:var(--informational)}
 .shown{color:var(--muted);font-size:.85rem;margin-left:auto}
+.expand{font:inherit;font-size:.85rem;border:1px solid #cfd6e0;border-radius:8px;background:#fff;color:var(--ink);padding:6px 12px;cursor:pointer}
+.expand:hover{background:#f3f6fa}
+ol.frequent{list-style:none;margin:0;padding:0;display:grid;gap:8px}
+ol.frequent li{display:grid;grid-template-columns:84px 112px minmax(0,1fr) 180px 110px;align-items:center;gap:10px;font-size:.9rem}
+ol.frequent .pill{justify-self:start}
+.freq-title{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font-weight:500}
+.freq-bar{width:100%;height:8px;display:block}
+.freq-count{color:var(--muted);font-size:.85rem;text-align:right}
 table.findings{width:100%;border-collapse:collapse;font-size:.92rem}
 .findings th{text-align:left;border-bottom:2px solid var(--line);padding:0}
 .findings th button{font:inherit;font-weight:600;font-size:.82rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);background:none;border:0;padding:8px 10px;cursor:pointer;width:100%;text-align:left}
@@ -423,26 +464,32 @@ table.findings{width:100%;border-collapse:collapse;font-size:.92rem}
 .arrow::after{content:"";margin-left:6px}
 th[aria-sort="ascending"] .arrow::after{content:"▲"}
 th[aria-sort="descending"] .arrow::after{content:"▼"}
-.findings td{border-bottom:1px solid var(--line);padding:12px 10px;vertical-align:top}
+.findings td{border-bottom:1px solid var(--line);padding:10px 10px;vertical-align:top}
 .findings tbody tr:hover{background:#f8fafd}
 .findings td:first-child{width:110px}
 .findings td:nth-child(2){width:120px;white-space:nowrap}
 .findings td:last-child{width:170px;font-weight:600}
 .pill{display:inline-block;font-size:.76rem;font-weight:700;color:#fff;border-radius:6px;padding:2px 8px;letter-spacing:.02em}
 .check{font-family:"Cascadia Mono",Consolas,"DejaVu Sans Mono",Menlo,monospace;font-size:.86rem;font-weight:600}
-.title{font-weight:600;margin-bottom:4px}
-.findings dl{display:grid;grid-template-columns:max-content 1fr;gap:3px 12px;margin:0;font-size:.88rem}
+details.finding summary{display:block;cursor:pointer;list-style:none}
+details.finding summary::-webkit-details-marker{display:none}
+details.finding .title{font-weight:600;display:block}
+details.finding .title::before{content:"▸";display:inline-block;width:1em;color:var(--muted);transition:transform .15s}
+details.finding[open] .title::before{transform:rotate(90deg)}
+.preview{display:block;color:var(--muted);font-size:.86rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:640px;padding-left:1em}
+details.finding[open] .preview{display:none}
+.findings dl{display:grid;grid-template-columns:max-content 1fr;gap:3px 12px;margin:6px 0 2px 1em;font-size:.88rem}
 .findings dt{color:var(--muted);font-weight:600}
 .findings dd{margin:0;min-width:0}
 code.fix{display:inline-block;background:#eef5ff;border-color:#cfe0fb;color:#0d3a7a}
 .none,.all-pass{color:var(--muted)}
 .all-pass{color:var(--pass);font-weight:600}
-details{border-top:1px solid var(--line);padding:8px 0}
-details:first-of-type{border-top:0}
-summary{cursor:pointer;display:flex;gap:12px;align-items:baseline;font-weight:600}
-summary::before{content:"▸";color:var(--muted);transition:transform .15s}
-details[open] summary::before{transform:rotate(90deg)}
-summary::-webkit-details-marker{display:none}
+details.per-cluster{border-top:1px solid var(--line);padding:8px 0}
+details.per-cluster:first-of-type{border-top:0}
+details.per-cluster summary{cursor:pointer;display:flex;gap:12px;align-items:baseline;font-weight:600;list-style:none}
+details.per-cluster summary::before{content:"▸";color:var(--muted);transition:transform .15s}
+details.per-cluster[open] summary::before{transform:rotate(90deg)}
+details.per-cluster summary::-webkit-details-marker{display:none}
 .sum-count{color:var(--muted);font-weight:400;font-size:.88rem}
 ul.checks{list-style:none;margin:10px 0 4px;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:6px 14px}
 ul.checks li{display:flex;gap:8px;align-items:baseline;font-size:.88rem;min-width:0}
@@ -452,7 +499,7 @@ ul.checks a{font-family:"Cascadia Mono",Consolas,"DejaVu Sans Mono",Menlo,monosp
 .check-critical .mark{background:var(--critical)}.check-high .mark{background:var(--high)}.check-medium .mark{background:var(--medium)}.check-low .mark{background:var(--low)}.check-informational .mark{background:var(--informational)}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 footer{color:var(--muted);font-size:.82rem;padding:10px 28px 36px}
-@media print{.masthead{background:#0b2140;-webkit-print-color-adjust:exact;print-color-adjust:exact}.toolbar,.linkish{display:none}details{display:block}}
+@media print{.masthead{background:#0b2140;-webkit-print-color-adjust:exact;print-color-adjust:exact}.toolbar,.linkish{display:none}}
 """;
 
     internal const string Script = """
@@ -477,6 +524,13 @@ footer{color:var(--muted);font-size:.82rem;padding:10px 28px 36px}
     none.hidden=count!==0;
   }
   toggles.forEach(function(t){t.addEventListener('click',function(){t.setAttribute('aria-pressed',t.getAttribute('aria-pressed')==='true'?'false':'true');apply();});});
+  var expand=document.getElementById('expand');
+  expand.addEventListener('click',function(){
+    var open=expand.textContent==='Open all';
+    Array.prototype.forEach.call(body.querySelectorAll('details'),function(d){d.open=open;});
+    expand.textContent=open?'Close all':'Open all';
+  });
+  window.addEventListener('beforeprint',function(){Array.prototype.forEach.call(document.querySelectorAll('details'),function(d){d.open=true;});});
   filter.addEventListener('input',apply);
   cluster.addEventListener('change',apply);
   Array.prototype.forEach.call(document.querySelectorAll('[data-show-cluster]'),function(b){

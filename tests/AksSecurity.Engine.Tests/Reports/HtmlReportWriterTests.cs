@@ -104,6 +104,29 @@ public class HtmlReportWriterTests
     }
 
     [Fact]
+    public void Critical_and_high_findings_open_with_their_evidence_and_the_others_show_a_preview()
+    {
+        var page = Parse(ReportWriters.Render(ReportFixtures.OfflineReport(), ReportFormat.Html));
+        foreach (var row in page.Descendants("tbody").Single().Elements("tr"))
+        {
+            var details = row.Descendants("details").Single();
+            Assert.Equal(int.Parse((string)row.Attribute("data-severity")!) >= (int)Severity.High, details.Attribute("open") is not null);
+            Assert.Equal(details.Element("dl")!.Element("dd")!.Value, details.Descendants("span").Single(e => (string?)e.Attribute("class") == "preview").Value);
+        }
+    }
+
+    [Fact]
+    public void Checks_that_fail_on_most_clusters_are_listed_first()
+    {
+        var failing = (string id, int clusters) => Enumerable.Range(0, clusters).Select(i => Result($"{Id}{i}", $"{Id}{i}", new[] { "AKS-API-005", "AKS-API-006" }, Finding(id, Severity.Low)));
+        var report = ReportFixtures.Report(failing("AKS-API-006", 3).Concat(failing("AKS-API-005", 1)).Append(Result(Id + "9", Id + "9", new[] { "AKS-API-005", "AKS-API-006" })));
+        var list = Parse(ReportWriters.Render(report, ReportFormat.Html)).Descendants("ol").Single(o => (string?)o.Attribute("class") == "frequent");
+
+        Assert.Equal(new[] { "AKS-API-006", "AKS-API-005" }, list.Elements("li").Select(li => li.Element("a")!.Value));
+        Assert.Equal(new[] { "3 of 4 clusters", "1 of 4 clusters" }, list.Elements("li").Select(li => li.Elements("span").Last().Value));
+    }
+
+    [Fact]
     public void Findings_table_is_sortable_and_filterable()
     {
         var page = Parse(ReportWriters.Render(ReportFixtures.OfflineReport(), ReportFormat.Html));
