@@ -77,6 +77,7 @@ public static class ClusterInventory
                 var page = await QueryPageAsync(connection, batches[b], skipToken, sink, ct).ConfigureAwait(false);
                 foreach (var row in page.Rows)
                 {
+                    ct.ThrowIfCancellationRequested();
                     listed++;
                     listedInBatch++;
                     yield return ToDocument(row);
