@@ -5,7 +5,7 @@ namespace AksSecurity.Engine.Reports;
 
 /// <summary>
 /// Markdown for a pipeline's summary page (Azure DevOps ##vso[task.uploadsummary], GitHub $GITHUB_STEP_SUMMARY): the
-/// totals, the clusters at a glance, the findings grouped by severity, then a table of every check per cluster.
+/// totals, the clusters at a glance, the findings grouped by severity, then per cluster its failed checks and the passed ones.
 /// Text from the findings is escaped, so a value in a document cannot turn into markup or break a table.
 /// </summary>
 public sealed class MarkdownReportWriter : IReportWriter
@@ -81,17 +81,26 @@ public sealed class MarkdownReportWriter : IReportWriter
                 continue;
             }
 
-            md.Append("| Check | Result | Severity | Title |\n|---|---|---|---|\n");
-            foreach (var outcome in cluster.Checks.OrderBy(c => c.Passed).ThenByDescending(c => c.Severity).ThenBy(c => c.Check.Id, StringComparer.Ordinal))
+            // The failed checks as a table; the passed ones on one line, so a fleet's summary stays short.
+            var failed = cluster.Checks.Where(c => !c.Passed).OrderByDescending(c => c.Severity).ThenBy(c => c.Check.Id, StringComparer.Ordinal).ToList();
+            if (failed.Count > 0)
             {
-                var title = outcome.Passed ? outcome.Check.Title : string.Join("<br>", outcome.Findings.Select(f => Escape(f.Title)).Distinct());
-                md.Append("| ").Append(CheckLink(outcome.Check))
-                  .Append(" | ").Append(outcome.Passed ? "✅ Passed" : "❌ Failed")
-                  .Append(" | ").Append(outcome.Severity is { } severity ? $"{Icon(severity)} {severity}" : "")
-                  .Append(" | ").Append(outcome.Passed ? Escape(title) : title).Append(" |\n");
+                md.Append("| Check | Severity | Finding |\n|---|---|---|\n");
+                foreach (var outcome in failed)
+                {
+                    md.Append("| ").Append(CheckLink(outcome.Check))
+                      .Append(" | ").Append(outcome.Severity is { } severity ? $"{Icon(severity)} {severity}" : "")
+                      .Append(" | ").Append(string.Join("<br>", outcome.Findings.Select(f => Escape(f.Title)).Distinct())).Append(" |\n");
+                }
+
+                md.Append('\n');
             }
 
-            md.Append('\n');
+            var passed = cluster.Checks.Where(c => c.Passed).Select(c => c.Check.Id).ToList();
+            if (passed.Count > 0)
+            {
+                md.Append(CultureInfo.InvariantCulture, $"✅ Passed ({passed.Count}): {Escape(string.Join(", ", passed))}\n\n");
+            }
         }
 
         Flush(md, output);

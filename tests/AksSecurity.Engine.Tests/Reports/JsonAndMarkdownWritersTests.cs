@@ -65,7 +65,9 @@ public class JsonAndMarkdownWritersTests
         }
 
         Assert.Contains("| test-wide | [AKS-API-002](https://github.com/aks-security/AksSecurity/blob/main/docs/checks.md#aks-api-002) | Authorized IP ranges allow the whole internet |", md);
-        Assert.Contains("| [AKS-API-002](https://github.com/aks-security/AksSecurity/blob/main/docs/checks.md#aks-api-002) | ❌ Failed | 🔴 Critical |", md);
+        Assert.Contains("| [AKS-API-002](https://github.com/aks-security/AksSecurity/blob/main/docs/checks.md#aks-api-002) | 🔴 Critical | Authorized IP ranges allow the whole internet |", md);
+        var restricted = report.Clusters.Single(c => c.Name == "prod-restricted");
+        Assert.Contains($"✅ Passed ({restricted.PassedCount}): {string.Join(", ", restricted.Checks.Where(c => c.Passed).Select(c => c.Check.Id))}\n", md);
         // Every table row has as many cells as its header.
         foreach (var table in md.Split("\n\n").Where(b => b.StartsWith('|')))
         {
