@@ -6,7 +6,13 @@ using AksSecurity.Engine.Clusters;
 namespace AksSecurity.Engine.Checks;
 
 /// <summary>A maintenance configuration of the cluster: its name and whether it holds a maintenance window.</summary>
-public sealed record MaintenanceConfigurationInfo(string Name, JsonObject? MaintenanceWindow);
+public sealed record MaintenanceConfigurationInfo(string Name, JsonObject? MaintenanceWindow)
+{
+    /// <summary>From a maintenance configuration resource as ARM returns it.</summary>
+    public static MaintenanceConfigurationInfo From(JsonObject resource) =>
+        new(JsonPaths.GetString(resource, "name") ?? JsonPaths.GetString(resource, "id")?.Split('/').LastOrDefault() ?? "",
+            JsonPaths.Get(resource, "properties.maintenanceWindow") as JsonObject);
+}
 
 /// <summary>Evidence of the upgrade checks beside the cluster: planned maintenance and the region's supported versions.</summary>
 public sealed partial class ClusterEvidence
@@ -26,13 +32,8 @@ public sealed class MaintenanceConfigurationReader : IEvidenceReader
     public async Task ReadAsync(ArmResources arm, ClusterEvidence evidence, IOperationSink sink, CancellationToken cancellationToken)
     {
         var items = await arm.ListAsync($"{evidence.View.Id}/maintenanceConfigurations", ApiVersion, null, sink, cancellationToken).ConfigureAwait(false);
-        evidence.MaintenanceConfigurations = items
-            .Select(i => new MaintenanceConfigurationInfo(JsonPaths.GetString(i, "name") ?? LastSegment(JsonPaths.GetString(i, "id")),
-                JsonPaths.Get(i, "properties.maintenanceWindow") as JsonObject))
-            .ToArray();
+        evidence.MaintenanceConfigurations = items.Select(MaintenanceConfigurationInfo.From).ToArray();
     }
-
-    private static string LastSegment(string? id) => id?.Split('/').LastOrDefault() ?? "";
 }
 
 /// <summary>
