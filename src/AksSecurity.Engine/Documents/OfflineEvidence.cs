@@ -130,7 +130,14 @@ public sealed class OfflineEvidence
         };
 
         private readonly JsonObject _json;
+        private readonly IReadOnlyList<JsonObject>? _assignments;
+        private readonly IReadOnlyList<JsonObject>? _settings;
+        private readonly IReadOnlyList<JsonObject>? _categories;
+        private readonly IReadOnlyList<JsonObject>? _configurations;
+        private readonly JsonObject? _plan;
+        private readonly JsonObject? _versions;
 
+        /// <summary>Checks the entry's shape at once, so a bad file fails whether or not a cluster matches it.</summary>
         public Entry(JsonObject json, string source)
         {
             _json = json;
@@ -142,6 +149,13 @@ public sealed class OfflineEvidence
                 throw new AksSecurityException(AksErrorKind.InvalidData,
                     $"Evidence '{source}' has unknown member(s) {string.Join(", ", unknown)}; the members are {string.Join(", ", Members)}.", source);
             }
+
+            _assignments = List("policyAssignments");
+            _settings = List("diagnosticSettings");
+            _categories = List("diagnosticSettingsCategories");
+            _configurations = List("maintenanceConfigurations");
+            _plan = Object("defenderPlan");
+            _versions = Object("kubernetesVersions");
         }
 
         public string Source { get; }
@@ -158,28 +172,28 @@ public sealed class OfflineEvidence
         public void ApplyTo(ClusterEvidence evidence)
         {
             var view = evidence.View;
-            if (List("policyAssignments") is { } assignments)
+            if (_assignments is { } assignments)
             {
                 evidence.PolicyAssignments = assignments.Select(a => new PolicyAssignment(a)).ToArray();
             }
 
-            if (List("diagnosticSettings") is { } settings)
+            if (_settings is { } settings)
             {
-                var groups = List("diagnosticSettingsCategories") is { } categories ? ClusterDiagnosticSettings.GroupMembersOf(categories) : null;
+                var groups = _categories is { } categories ? ClusterDiagnosticSettings.GroupMembersOf(categories) : null;
                 evidence.DiagnosticSettings = new ClusterDiagnosticSettings(settings.Select(s => new DiagnosticSetting(s)).ToArray(), groups);
             }
 
-            if (List("maintenanceConfigurations") is { } configurations)
+            if (_configurations is { } configurations)
             {
                 evidence.MaintenanceConfigurations = configurations.Select(MaintenanceConfigurationInfo.From).ToArray();
             }
 
-            if (Object("defenderPlan") is { } plan)
+            if (_plan is { } plan)
             {
                 evidence.DefenderPlan = new DefenderForContainersPlan(view.SubscriptionId, plan);
             }
 
-            if (Object("kubernetesVersions") is { } versions)
+            if (_versions is { } versions)
             {
                 var location = view.Location ?? throw new AksSecurityException(AksErrorKind.InvalidData,
                     $"Evidence '{Source}' gives kubernetesVersions, but the cluster document has no location to read them for.", Source);
