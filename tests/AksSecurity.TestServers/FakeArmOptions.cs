@@ -24,8 +24,12 @@ public sealed class FakeArmOptions
     /// <summary>The X-IDENTITY-HEADER value the managed identity endpoint expects.</summary>
     public string IdentityHeader { get; set; } = "fake-identity-header";
 
+    /// <summary>Added to every ARM route (not the control API, not the token endpoints) before it is served, as a far-away ARM would.</summary>
+    public int LatencyMs { get; set; }
+
     internal void CopyFrom(FakeArmOptions other)
     {
+        LatencyMs = other.LatencyMs;
         LroPollsBeforeDone = other.LroPollsBeforeDone;
         LroMaxDuration = other.LroMaxDuration;
         LroRetryAfterSeconds = other.LroRetryAfterSeconds;

@@ -115,6 +115,19 @@ public sealed class FakeArmServer : IAsyncDisposable
         _journal.Clear();
     }
 
+    /// <summary>
+    /// Reseeds (like <see cref="Reset"/>, but faults, requests and options stay), then adds <paramref name="subscriptions"/>
+    /// subscriptions of <paramref name="clustersPerSubscription"/> clusters each, for fleet tests and benchmarks (README "Fleet").
+    /// Returns the new subscription ids.
+    /// </summary>
+    public IReadOnlyList<string> SeedFleet(int subscriptions, int clustersPerSubscription)
+    {
+        lock (_state.Gate)
+        {
+            return _state.SeedFleet(subscriptions, clustersPerSubscription);
+        }
+    }
+
     /// <summary>A copy of the stored document, or null. Not recorded.</summary>
     public JsonObject? GetCluster(string resourceId)
     {
@@ -219,6 +232,11 @@ public sealed class FakeArmServer : IAsyncDisposable
         var method = context.Request.Method;
         var isArmRoute = ArmApi.IsArmRoute(path.Split('/', StringSplitOptions.RemoveEmptyEntries));
         var fault = _faults.Next(method, path, isArmRoute);
+
+        if (isArmRoute && Options.LatencyMs > 0)
+        {
+            await Task.Delay(Options.LatencyMs, context.RequestAborted);
+        }
 
         if (fault?.Action == FaultAction.Reset)
         {

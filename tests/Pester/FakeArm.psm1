@@ -175,7 +175,8 @@ function Set-FakeArmOption {
     <#
     .SYNOPSIS
     Changes some options: lroPollsBeforeDone, lroMaxDurationMs, lroRetryAfterSeconds ($null = no header),
-    lroFinalStatus (Succeeded/Failed/Canceled), tokenLifetimeSeconds, pageSize, identityHeader.
+    lroFinalStatus (Succeeded/Failed/Canceled), tokenLifetimeSeconds, pageSize, identityHeader, latencyMs (added to
+    every ARM request).
     .EXAMPLE
     Set-FakeArmOption @{ lroPollsBeforeDone = 3; lroFinalStatus = 'Failed' }
     #>
@@ -251,6 +252,25 @@ function Set-FakeArmResource {
     )
 
     Invoke-FakeArmControl -Server $Server -Method Put -Path "resource?id=$([Uri]::EscapeDataString($Id))" -Body $Document
+}
+
+function Initialize-FakeArmFleet {
+    <#
+    .SYNOPSIS
+    Reseeds the fake, then adds -SubscriptionCount subscriptions (f1ee0001-0000-4000-8000-000000000000, ...) of
+    -ClustersPerSubscription clusters each (rg-fleet/aks-001-001, ...), built from the seed's example clusters.
+    Returns the new subscription ids. Faults, recorded requests and options are kept.
+    .EXAMPLE
+    Initialize-FakeArmFleet -SubscriptionCount 100 -ClustersPerSubscription 10
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [int] $SubscriptionCount,
+        [Parameter(Mandatory)] [int] $ClustersPerSubscription,
+        $Server = $script:Current
+    )
+
+    (Invoke-FakeArmControl -Server $Server -Method Post -Path 'seed-fleet' -Body @{ subscriptions = $SubscriptionCount; clustersPerSubscription = $ClustersPerSubscription }).subscriptionIds
 }
 
 function Start-FakeArmBackgroundOperation {
@@ -339,4 +359,5 @@ function Get-DotnetPath {
 $ExecutionContext.SessionState.Module.OnRemove = { Stop-FakeArm }
 
 Export-ModuleMember -Function Start-FakeArm, Stop-FakeArm, Reset-FakeArm, Add-FakeArmFault, Get-FakeArmRequest, Clear-FakeArmRequest,
-    Set-FakeArmOption, Get-FakeArmCluster, Set-FakeArmCluster, Start-FakeArmBackgroundOperation, Get-FakeArmResource, Set-FakeArmResource
+    Set-FakeArmOption, Get-FakeArmCluster, Set-FakeArmCluster, Start-FakeArmBackgroundOperation, Get-FakeArmResource, Set-FakeArmResource,
+    Initialize-FakeArmFleet

@@ -1,17 +1,22 @@
 using System.Management.Automation;
 using AksSecurity.Completers;
 using AksSecurity.Engine.Clusters;
+using AksSecurity.Engine.Fleet;
 using AksSecurity.Infrastructure;
 
 namespace AksSecurity.Commands;
 
-/// <summary>Gets managed clusters by name (wildcards), resource group, resource id, or all in the given subscriptions.</summary>
+/// <summary>
+/// Gets managed clusters by name (wildcards), resource group, resource id, all in the given subscriptions, or (-All) every
+/// cluster of every subscription the caller can see through Azure Resource Graph, streamed as the pages arrive.
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "AksCluster", DefaultParameterSetName = ListSet)]
 [OutputType(typeof(AksCluster))]
 public sealed class GetAksClusterCommand : AksCmdlet
 {
     private const string ListSet = "List";
     private const string IdSet = "ById";
+    private const string AllSet = "All";
 
     [Parameter(Position = 0, ParameterSetName = ListSet, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ResourceGroupCompleter))]
@@ -27,8 +32,12 @@ public sealed class GetAksClusterCommand : AksCmdlet
     public string? Name { get; set; }
 
     [Parameter(ParameterSetName = ListSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = AllSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[]? SubscriptionId { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = AllSet)]
+    public SwitchParameter All { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
     [Alias("ResourceId", "ClusterId")]
@@ -37,6 +46,12 @@ public sealed class GetAksClusterCommand : AksCmdlet
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == AllSet)
+        {
+            ListAll();
+            return;
+        }
+
         if (ParameterSetName == IdSet)
         {
             foreach (var id in Id)
@@ -59,6 +74,42 @@ public sealed class GetAksClusterCommand : AksCmdlet
                 ForItem(subscription, () => ListIn(subscription));
             }
         });
+    }
+
+    /// <summary>Resource Graph, in id order per batch of subscriptions; each cluster is written as soon as its page arrives.</summary>
+    private void ListAll()
+    {
+        string[]? subscriptions = null;
+        if (SubscriptionId is { Length: > 0 })
+        {
+            foreach (var invalid in SubscriptionId.Where(s => !ClusterResourceId.IsValidSubscriptionId(s)))
+            {
+                WriteError(ErrorRecords.From(new AksSecurityException(AksErrorKind.InvalidArgument, $"Subscription id '{invalid}' is not a GUID.", invalid), invalid));
+            }
+
+            subscriptions = SubscriptionId.Where(ClusterResourceId.IsValidSubscriptionId).ToArray();
+            if (subscriptions.Length == 0)
+            {
+                return;
+            }
+        }
+
+        ForItem(subscriptions is { Length: 1 } ? subscriptions[0] : null, () =>
+        {
+            var connection = Connection;
+            RunStream(
+                (sink, token) => AsClusters(ClusterInventory.ListAsync(connection, subscriptions, sink, token), token),
+                cluster => WriteObject(cluster));
+        });
+    }
+
+    private static async IAsyncEnumerable<AksCluster> AsClusters(IAsyncEnumerable<ManagedClusterDocument> documents,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+    {
+        await foreach (var document in documents.WithCancellation(token).ConfigureAwait(false))
+        {
+            yield return document.ToAksCluster();
+        }
     }
 
     private IEnumerable<string> Subscriptions()

@@ -44,6 +44,46 @@ public abstract class AksCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs streaming engine work on the thread pool and hands each item to <paramref name="onItem"/> here, on the pipeline
+    /// thread, as it arrives — in order with the work's verbose/debug/warning/progress messages. When <paramref name="onItem"/>
+    /// throws (a downstream Select-Object -First stops the pipeline, -ErrorAction Stop) the work is cancelled and awaited before
+    /// the exception goes on; Ctrl+C cancels it too.
+    /// </summary>
+    internal void RunStream<T>(Func<IOperationSink, CancellationToken, IAsyncEnumerable<T>> work, Action<T> onItem)
+    {
+        using var sink = new PipelineSink(progressBase: 1000);
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
+        var token = abandon.Token;
+        var task = Task.Run(async () =>
+        {
+            await foreach (var item in work(sink, token).WithCancellation(token).ConfigureAwait(false))
+            {
+                sink.Post(_ => onItem(item));
+            }
+        }, token);
+        try
+        {
+            sink.Pump(this, task);
+        }
+        catch
+        {
+            abandon.Cancel();
+            // The work must be done with the sink before it is disposed; its own outcome no longer matters.
+            ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+            throw;
+        }
+
+        try
+        {
+            task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
     internal void Run(Func<IOperationSink, CancellationToken, Task> work) =>
         Run<bool>(async (sink, token) => { await work(sink, token).ConfigureAwait(false); return true; });
 

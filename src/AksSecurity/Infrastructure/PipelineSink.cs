@@ -21,6 +21,9 @@ internal sealed class PipelineSink : IOperationSink, IDisposable
     public void Warning(string message) => _queue.Add(c => c.WriteWarning(message));
     public void Prompt(string message) => _queue.Add(c => c.WriteHostMessage(message));
 
+    /// <summary>Queues any pipeline-thread action (an item for the output stream) in order with the messages.</summary>
+    public void Post(Action<AksCmdlet> action) => _queue.Add(action);
+
     public void Progress(string activity, string status, int percent) => _queue.Add(c =>
     {
         var id = _progressBase + Math.Abs(activity.GetHashCode() % 1000);

@@ -48,11 +48,13 @@ internal sealed partial class ArmApi
             new("GET", OperationsPath + "/operationresults/{operation}", "Microsoft.ContainerService/locations/operationresults/read", GetOperationResult),
             .. StoreRoutes(),
             .. ServiceRoutes(),
+            .. ResourceGraphRoutes(),
         ];
     }
 
+    /// <summary>Under /subscriptions, or a tenant-level provider route such as /providers/Microsoft.ResourceGraph/resources.</summary>
     public static bool IsArmRoute(string[] segments) =>
-        segments.Length > 0 && segments[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase);
+        segments.Length > 0 && (segments[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase) || segments[0].Equals("providers", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Authentication first, then api-version, then the route; the handler runs under the state lock.</summary>
     public FakeResponse Handle(FakeRequest request)

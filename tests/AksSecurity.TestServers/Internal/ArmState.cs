@@ -27,6 +27,8 @@ internal sealed class ArmState
     public const string Subscription0 = "00000000-0000-0000-0000-000000000000";
     public const string Subscription1 = "11111111-1111-1111-1111-111111111111";
     private const string SeedLocation = "location1";
+    private const string FleetResourceGroup = "rg-fleet";
+    private const int MaxFleetSubscriptions = 5000;
     private static readonly RoutePattern ClusterIdPattern = new("subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.containerservice/managedclusters/{name}");
 
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.OrdinalIgnoreCase);
@@ -87,18 +89,52 @@ internal sealed class ArmState
         SeedCluster(Subscription0, "rg1", "clustername1", ExampleFixtures.ResponseBody(ExampleFixtures.ManagedClustersGet, "200"));
         SeedCluster(Subscription0, "rg1", "private1", ExampleFixtures.ResponseBody(ExampleFixtures.PrivateClusterPublicFqdn, "200"));
 
-        // No example has authorized IP ranges: they are added to the Azure RBAC example (see Fixtures/SOURCE.md).
-        var restricted = ExampleFixtures.ResponseBody(ExampleFixtures.EnableAzureRbac, "200");
-        restricted["properties"]!["apiServerAccessProfile"] = new JsonObject
-        {
-            ["authorizedIPRanges"] = new JsonArray("20.10.0.0/24", "52.3.4.5/32"),
-            ["disableRunCommand"] = true,
-        };
-        SeedCluster(Subscription0, "rg2", "restricted1", restricted);
+        SeedCluster(Subscription0, "rg2", "restricted1", RestrictedBody());
 
         SeedCluster(Subscription1, "rg3", "runcmd1", ExampleFixtures.ResponseBody(ExampleFixtures.DisableRunCommand, "200"));
         ResourceSeed.Add(this);
     }
+
+    /// <summary>
+    /// Back to the seed, then <paramref name="subscriptions"/> more subscriptions (<see cref="FleetSubscriptionId"/>), each with
+    /// resource group <c>rg-fleet</c>, <paramref name="clustersPerSubscription"/> clusters <c>aks-{s:000}-{c:000}</c> built in
+    /// turn from the four seed examples, and the Defender plans of the seed (Containers on Free). Returns the new subscription ids.
+    /// </summary>
+    public IReadOnlyList<string> SeedFleet(int subscriptions, int clustersPerSubscription)
+    {
+        if (subscriptions is < 1 or > MaxFleetSubscriptions || clustersPerSubscription is < 0 or > 1000)
+        {
+            throw new ArgumentException($"A fleet has 1 to {MaxFleetSubscriptions} subscriptions and 0 to 1000 clusters per subscription.");
+        }
+
+        Seed();
+        var bodies = new Func<JsonObject>[]
+        {
+            () => ExampleFixtures.ResponseBody(ExampleFixtures.ManagedClustersGet, "200"),
+            () => ExampleFixtures.ResponseBody(ExampleFixtures.PrivateClusterPublicFqdn, "200"),
+            RestrictedBody,
+            () => ExampleFixtures.ResponseBody(ExampleFixtures.DisableRunCommand, "200"),
+        };
+        var ids = new List<string>();
+        for (var s = 1; s <= subscriptions; s++)
+        {
+            var subscriptionId = FleetSubscriptionId(s);
+            AddSubscription(new Subscription(subscriptionId, $"AksSecurity Fleet {s:000}"));
+            _resourceGroups[subscriptionId].Add(new ResourceGroup(subscriptionId, FleetResourceGroup, SeedLocation));
+            for (var c = 1; c <= clustersPerSubscription; c++)
+            {
+                SeedCluster(subscriptionId, FleetResourceGroup, $"aks-{s:000}-{c:000}", bodies[(c - 1) % bodies.Length]());
+            }
+
+            ResourceSeed.AddPricings(this, subscriptionId, containersStandard: false);
+            ids.Add(subscriptionId);
+        }
+
+        return ids;
+    }
+
+    /// <summary>Fleet subscription <paramref name="index"/> (1-based): f1ee0001-0000-4000-8000-000000000000 and so on.</summary>
+    public static string FleetSubscriptionId(int index) => $"f1ee{index:x4}-0000-4000-8000-000000000000";
 
     public Subscription? FindSubscription(string id) => _subscriptions.GetValueOrDefault(id);
 
@@ -237,6 +273,18 @@ internal sealed class ArmState
         properties = new JsonObject();
         document["properties"] = properties;
         return properties;
+    }
+
+    /// <summary>No example has authorized IP ranges: they are added to the Azure RBAC example (see Fixtures/SOURCE.md).</summary>
+    private static JsonObject RestrictedBody()
+    {
+        var restricted = ExampleFixtures.ResponseBody(ExampleFixtures.EnableAzureRbac, "200");
+        restricted["properties"]!["apiServerAccessProfile"] = new JsonObject
+        {
+            ["authorizedIPRanges"] = new JsonArray("20.10.0.0/24", "52.3.4.5/32"),
+            ["disableRunCommand"] = true,
+        };
+        return restricted;
     }
 
     private void AddSubscription(Subscription subscription)

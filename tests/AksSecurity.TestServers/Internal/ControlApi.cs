@@ -45,6 +45,7 @@ internal sealed class ControlApi(FakeArmServer server)
                     ? (200, resource)
                     : (404, Error("ResourceNotFound", $"No resource with id '{request.Query["id"]}'.")),
                 "PUT resource" => (200, PutResource(RequiredId(request), body)),
+                "POST seed-fleet" => (200, SeedFleet(Deserialize<SeedFleetRequest>(body))),
                 "POST background-operation" => Done(() => BeginBackgroundOperation(Deserialize<BackgroundOperationRequest>(body))),
                 _ => (404, Error("NotFound", $"No control route {request.Method} {path}.")),
             };
@@ -83,6 +84,18 @@ internal sealed class ControlApi(FakeArmServer server)
     private static string RequiredId(HttpRequest request) =>
         request.Query["id"].ToString() is { Length: > 0 } id ? id : throw new ArgumentException("The query parameter 'id' is required.");
 
+    private JsonObject SeedFleet(SeedFleetRequest request)
+    {
+        var ids = server.SeedFleet(
+            request.Subscriptions ?? throw new ArgumentException("subscriptions is required."),
+            request.ClustersPerSubscription ?? throw new ArgumentException("clustersPerSubscription is required."));
+        return new JsonObject
+        {
+            ["subscriptionIds"] = new JsonArray(ids.Select(id => (JsonNode?)id).ToArray()),
+            ["clusters"] = ids.Count * request.ClustersPerSubscription.Value,
+        };
+    }
+
     private void BeginBackgroundOperation(BackgroundOperationRequest request) =>
         server.BeginBackgroundOperation(
             request.ClusterId ?? throw new ArgumentException("clusterId is required."),
@@ -107,6 +120,7 @@ internal sealed class ControlApi(FakeArmServer server)
                     : throw new ArgumentException("lroFinalStatus must be Succeeded, Failed or Canceled."),
                 "tokenlifetimeseconds" => Set(value, int.MinValue, int.MaxValue, v => options.TokenLifetimeSeconds = v),
                 "pagesize" => Set(value, 1, int.MaxValue, v => options.PageSize = v),
+                "latencyms" => Set(value, 0, 60_000, v => options.LatencyMs = v),
                 "identityheader" => value?.GetValue<string>() is { Length: > 0 } header
                     ? () => options.IdentityHeader = header
                     : throw new ArgumentException("identityHeader must be a non-empty string."),
@@ -144,6 +158,8 @@ internal sealed class ControlApi(FakeArmServer server)
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(body?.ToJsonString(Json) ?? "null", context.RequestAborted);
     }
+
+    private sealed record SeedFleetRequest(int? Subscriptions, int? ClustersPerSubscription);
 
     private sealed record BackgroundOperationRequest(string? ClusterId, string? State, int? DurationMs);
 }

@@ -16,6 +16,7 @@ internal static class ExampleFixtures
     public const string KubernetesVersionsList = Aks + "KubernetesVersions_List.json";
     public const string PolicyStatesSummarize = "policy/PolicyStates_SummarizeResourceScope.json";
     public const string ListPricings = "security/2024-01-01/examples/ListPricings_example.json";
+    public const string ResourcesFirstPageQuery = "resourcegraph/2022-10-01/examples/ResourcesFirstPageQuery.json";
     public const string WorkspacesGet = "operationalinsights/2025-02-01/examples/WorkspacesGet.json";
 
     private static readonly string FixturesDirectory = Path.Combine(Path.GetDirectoryName(typeof(ExampleFixtures).Assembly.Location)!, "Fixtures", "arm");
