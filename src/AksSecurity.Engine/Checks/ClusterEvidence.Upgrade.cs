@@ -42,7 +42,8 @@ public sealed class MaintenanceConfigurationReader : IEvidenceReader
 /// </summary>
 public sealed class KubernetesVersionReader : IEvidenceReader
 {
-    private readonly ConcurrentDictionary<string, KubernetesVersionCatalog> _byRegion = new(StringComparer.OrdinalIgnoreCase);
+    // A task per region, so clusters audited concurrently (Test-AksSecurity -All) share one read.
+    private readonly ConcurrentDictionary<string, Lazy<Task<KubernetesVersionCatalog>>> _byRegion = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task ReadAsync(ArmResources arm, ClusterEvidence evidence, IOperationSink sink, CancellationToken cancellationToken)
     {
@@ -53,12 +54,17 @@ public sealed class KubernetesVersionReader : IEvidenceReader
         }
 
         var path = KubernetesVersionCatalog.PathFor(evidence.View.SubscriptionId, location);
-        if (!_byRegion.TryGetValue(path, out var catalog))
+        var read = _byRegion.GetOrAdd(path, p => new Lazy<Task<KubernetesVersionCatalog>>(async () =>
+            KubernetesVersionCatalog.Parse(location, await arm.GetRawAsync(p, KubernetesVersionCatalog.ApiVersion, sink, cancellationToken).ConfigureAwait(false))));
+        try
         {
-            var body = await arm.GetRawAsync(path, KubernetesVersionCatalog.ApiVersion, sink, cancellationToken).ConfigureAwait(false);
-            catalog = _byRegion.GetOrAdd(path, KubernetesVersionCatalog.Parse(location, body));
+            evidence.SupportedKubernetesVersions = await read.Value.ConfigureAwait(false);
         }
-
-        evidence.SupportedKubernetesVersions = catalog;
+        catch
+        {
+            // A failed read is not kept: the next cluster tries again.
+            _byRegion.TryRemove(new KeyValuePair<string, Lazy<Task<KubernetesVersionCatalog>>>(path, read));
+            throw;
+        }
     }
 }

@@ -1,5 +1,8 @@
+using System.Runtime.CompilerServices;
 using AksSecurity.Engine.Azure;
+using AksSecurity.Engine.Clusters;
 using AksSecurity.Engine.Documents;
+using AksSecurity.Engine.Fleet;
 
 namespace AksSecurity.Engine.Checks;
 
@@ -81,6 +84,52 @@ public sealed class SecurityAudit
         }
 
         return readers;
+    }
+
+    /// <summary>Reads a live cluster, then what the selected checks need beside it, and audits it.</summary>
+    public async Task<AuditResult> EvaluateAsync(ArmConnection connection, ClusterResourceId id, IReadOnlyList<IEvidenceReader> readers, IOperationSink sink,
+        CancellationToken cancellationToken)
+    {
+        var document = await new ManagedClusterClient(connection).GetAsync(id, sink, cancellationToken).ConfigureAwait(false);
+        return await EvaluateAsync(new ArmResources(connection), document, readers, sink, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads what the selected checks need beside a cluster document already read (Get-AksCluster, Resource Graph), all at once, and audits it.</summary>
+    public async Task<AuditResult> EvaluateAsync(ArmResources arm, ManagedClusterDocument document, IReadOnlyList<IEvidenceReader> readers, IOperationSink sink,
+        CancellationToken cancellationToken)
+    {
+        var evidence = new ClusterEvidence(document, online: true);
+        // Each reader fills its own part of the evidence, so they can run side by side.
+        await Task.WhenAll(readers.Select(r => r.ReadAsync(arm, evidence, sink, cancellationToken))).ConfigureAwait(false);
+        return Evaluate(evidence);
+    }
+
+    /// <summary>
+    /// Every managed cluster of the given (or every visible) subscription, listed through Azure Resource Graph, audited
+    /// <paramref name="throttleLimit"/> at a time; outcomes (a result or that cluster's error) in completion order, with
+    /// progress as clusters done of the total.
+    /// </summary>
+    public async IAsyncEnumerable<ItemOutcome<ManagedClusterDocument, AuditResult>> EvaluateFleetAsync(ArmConnection connection, IReadOnlyList<string>? subscriptionIds,
+        int throttleLimit, IOperationSink sink, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const string activity = "Auditing clusters";
+        var clusters = new List<ManagedClusterDocument>();
+        await foreach (var cluster in ClusterInventory.ListAsync(connection, subscriptionIds, sink, cancellationToken).ConfigureAwait(false))
+        {
+            clusters.Add(cluster);
+        }
+
+        var arm = new ArmResources(connection);
+        var readers = CreateReaders();
+        var done = 0;
+        sink.Progress(activity, $"0 of {clusters.Count} clusters", 0);
+        await foreach (var outcome in BoundedParallel.RunCapturingFailuresAsync(clusters, throttleLimit,
+                           (cluster, token) => EvaluateAsync(arm, cluster, readers, sink, token), cancellationToken).ConfigureAwait(false))
+        {
+            done++;
+            sink.Progress(activity, $"{done} of {clusters.Count} clusters", done * 100 / clusters.Count);
+            yield return outcome;
+        }
     }
 
     public AuditResult Evaluate(ClusterEvidence evidence)
