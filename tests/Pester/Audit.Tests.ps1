@@ -142,7 +142,7 @@ Describe 'Test-AksSecurity offline' {
 
     It 'runs only the selected checks' {
         $api = Test-AksSecurity -Path (Join-Path $ExamplesDirectory 'dev-open.json') -CheckId AKS-API-* -ExcludeCheckId AKS-API-007
-        $api.ChecksRun | Should -Be @('AKS-API-001', 'AKS-API-005', 'AKS-API-006')
+        $api.ChecksRun | Should -Be @('AKS-API-001', 'AKS-API-002', 'AKS-API-003', 'AKS-API-005', 'AKS-API-006')
         $api.Findings.CheckId | Should -Be @('AKS-API-001', 'AKS-API-005', 'AKS-API-006')
 
         $identity = Test-AksSecurity -Path (Join-Path $ExamplesDirectory 'dev-open.json') -Category Identity -Severity High, Medium
@@ -319,14 +319,17 @@ Describe 'Gating: -FailOn and Assert-AksSecurity' {
         { Assert-AksSecurity -Path (Join-Path $ExamplesDirectory 'test-wide.json') -FailOn Critical -SuppressionPath $file } | Should -Not -Throw
     }
 
-    It 'makes pwsh -File exit with a non-zero code' {
+    It 'stops the script and makes pwsh -File exit with a non-zero code' {
         $script = Join-Path $TestDrive 'gate.ps1'
         @"
 Import-Module '$ModulePath'
 Test-AksSecurity -Path '$(Join-Path $ExamplesDirectory 'test-wide.json')' -FailOn Critical | Out-Null
+'not reached'
 "@ | Set-Content $script
-        & dotnet pwsh -NoProfile -NonInteractive -File $script *> $null
-        $LASTEXITCODE | Should -Not -Be 0
+        $output = & dotnet pwsh -NoProfile -NonInteractive -File $script 2>&1
+        $LASTEXITCODE | Should -Be 1
+        "$output" | Should -Not -Match 'not reached'
+        "$output" | Should -Match 'AKS security audit failed'
 
         $stop = Join-Path $TestDrive 'gate-stop.ps1'
         @"
@@ -411,7 +414,8 @@ Describe 'Test-AksSecurity live against the fake ARM' {
 
     It 'reports a missing cluster as a non-terminating error and goes on' {
         $err = $null
-        $results = @(Test-AksSecurity -Id (Get-ClusterId rg1 nope), $OpenId -CheckId AKS-API-001 -ErrorVariable err -ErrorAction SilentlyContinue)
+        $targets = (Get-ClusterId rg1 nope), $OpenId | ForEach-Object { [pscustomobject]@{ Id = $_ } }
+        $results = @($targets | Test-AksSecurity -CheckId AKS-API-001 -ErrorVariable err -ErrorAction SilentlyContinue)
         $results.ClusterName | Should -Be 'clustername1'
         $err.Count | Should -Be 1
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
@@ -434,6 +438,7 @@ Describe 'Test-AksSecurity live against the fake ARM' {
         $results = @(Test-AksSecurity -All -SubscriptionId $Sub0 -ErrorVariable err -ErrorAction SilentlyContinue)
         $results.ClusterName | Sort-Object | Should -Be @('clustername1', 'restricted1')
         $err.Count | Should -Be 1
-        $err[0].TargetObject | Should -Be (Get-ClusterId rg1 private1)
+        $err[0].TargetObject | Should -BeLike "$(Get-ClusterId rg1 private1)*"
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }

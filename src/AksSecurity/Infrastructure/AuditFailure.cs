@@ -3,12 +3,16 @@ using AksSecurity.Engine.Checks;
 
 namespace AksSecurity.Infrastructure;
 
-/// <summary>The terminating error of the audit gate (Assert-AksSecurity, Test-AksSecurity -FailOn), so a pipeline task fails.</summary>
+/// <summary>The error of the audit gate (Assert-AksSecurity, Test-AksSecurity -FailOn), so a pipeline task fails.</summary>
 internal static class AuditFailure
 {
     public const string ErrorId = "AksSecurityAuditFailed";
 
-    /// <summary>Throws when findings at or above <paramref name="threshold"/> remain; the error's target is those findings.</summary>
+    /// <summary>
+    /// Throws when findings at or above <paramref name="threshold"/> remain. The error stops the whole script, as a
+    /// script's own 'throw' does (so 'pwsh -File' exits with 1 even where $ErrorActionPreference is Continue); try/catch
+    /// catches it, and its TargetObject holds the failing findings.
+    /// </summary>
     public static void ThrowIfAny(PSCmdlet cmdlet, IReadOnlyCollection<AuditResult> results, Severity threshold)
     {
         if (AuditGate.Message(results, threshold) is not { } message)
@@ -17,7 +21,9 @@ internal static class AuditFailure
             return;
         }
 
-        cmdlet.ThrowTerminatingError(new ErrorRecord(new AksSecurityException(AksErrorKind.OperationFailed, message), ErrorId, ErrorCategory.SecurityError,
-            AuditGate.Failures(results, threshold).ToArray()));
+        var cause = new AksSecurityException(AksErrorKind.OperationFailed, message);
+        var record = new ErrorRecord(cause, ErrorId, ErrorCategory.SecurityError, AuditGate.Failures(results, threshold).ToArray());
+        // ThrowTerminatingError would end only this statement, and the script would go on and exit with 0.
+        throw new RuntimeException(message, cause, record) { WasThrownFromThrowStatement = true };
     }
 }
