@@ -175,6 +175,13 @@ Describe 'Test-AksSecurity offline' {
         $audit[0].Skipped | Where-Object { $_.Reason -like 'Needs*' } | Should -BeNullOrEmpty
     }
 
+    It 'reads an evidence file named without wildcards as a document, and says it is none' {
+        $err = $null
+        $results = @(Test-AksSecurity -Path (Join-Path $EvidenceDirectory 'prod-restricted.evidence.json') -ErrorVariable err -ErrorAction SilentlyContinue)
+        $results.Count | Should -Be 0
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+
     It 'matches -EvidencePath entries to clusters by id' {
         $results = @(Test-AksSecurity -Path (Join-Path $ExamplesDirectory '*.json') -EvidencePath $EvidenceDirectory)
         ($results | Where-Object ClusterName -eq 'prod-restricted').ChecksRun | Should -Contain 'AKS-MON-002'

@@ -15,7 +15,8 @@ namespace AksSecurity.Engine.Checks;
 /// and Azure.AKS.Rule.ps1 (commit fd7291f5); Azure.AKS.NodeAutoUpgrade from its rule page (AZR-000435).</item>
 /// <item>Checkov: bridgecrewio/checkov checkov/arm/checks/resource/AKS*.py, AkSSecretStoreRotation.py,
 /// AzureDefenderOnKubernetes.py; CKV_AZURE_115 and CKV_AZURE_117 exist for azurerm_kubernetes_cluster (Terraform) only.</item>
-/// <item>Prowler: prowler-cloud/prowler prowler/providers/azure/services/aks/*.</item>
+/// <item>Prowler: prowler-cloud/prowler prowler/providers/azure/services/aks/* (aks_rbac_enabled is the former name of
+/// aks_cluster_rbac_enabled). Every one of them has an equivalent here.</item>
 /// <item>kubescape: kubescape/regolibrary frameworks/cis-aks-t1.8.0.json (commit 2447c855); C-0088 is "RBAC enabled".</item>
 /// <item>Microsoft cloud security benchmark v1 control ids. PSRule labels some rules differently (AuthorizedIPs NS-1,
 /// AuditLogs LT-4, AutoUpgrade and Version PV-7, SecretStoreRotation DP-7); here the v1 control whose text fits is used:

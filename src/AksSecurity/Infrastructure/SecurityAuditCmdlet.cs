@@ -166,33 +166,35 @@ public abstract class SecurityAuditCmdlet : AksCmdlet
     private void AuditDocuments(bool literal)
     {
         var offline = _offline ??= OfflineEvidence.Load(Array.Empty<string>());
-        foreach (var file in DocumentPaths.Resolve(this, literal ? LiteralPath : Path, literal))
+        foreach (var input in literal ? LiteralPath : Path)
         {
-            if (!literal && OfflineEvidence.IsEvidenceFile(file))
+            // prod.evidence.json beside prod.json is evidence, not a cluster document: -Path *.json finds both.
+            var wildcard = !literal && WildcardPattern.ContainsWildcardCharacters(input);
+            foreach (var file in DocumentPaths.Resolve(this, new[] { input }, literal).Where(f => !(wildcard && OfflineEvidence.IsEvidenceFile(f))))
             {
-                // prod.evidence.json beside prod.json is evidence, not a cluster document: -Path *.json finds both.
-                continue;
+                AuditFile(file, offline);
             }
-
-            ForItem(file, () =>
-            {
-                var entries = ClusterDocumentReader.ReadFile(file);
-                foreach (var entry in entries)
-                {
-                    ForItem(entry.Source, () =>
-                    {
-                        var evidence = new ClusterEvidence(entry.Document, online: false);
-                        if (offline.Apply(evidence, file, entries.Count) is { } used)
-                        {
-                            WriteVerbose($"Evidence beside '{evidence.View.Name}' read from {used}.");
-                        }
-
-                        Deliver(Audit.Evaluate(evidence));
-                    });
-                }
-            });
         }
     }
+
+    private void AuditFile(string file, OfflineEvidence offline) => ForItem(file, () =>
+    {
+        var entries = ClusterDocumentReader.ReadFile(file);
+        foreach (var entry in entries)
+        {
+            // One bad entry of a list file is its own error; the others are still audited.
+            ForItem(entry.Source, () =>
+            {
+                var evidence = new ClusterEvidence(entry.Document, online: false);
+                if (offline.Apply(evidence, file, entries.Count) is { } used)
+                {
+                    WriteVerbose($"Evidence beside '{evidence.View.Name}' read from {used}.");
+                }
+
+                Deliver(Audit.Evaluate(evidence));
+            });
+        }
+    });
 
     private void AuditCluster()
     {
