@@ -22,8 +22,11 @@ Describe 'Get-AksCluster -All' {
 
     It 'lists every cluster of every visible subscription through one Resource Graph query' {
         Clear-FakeArmRequest
-        $clusters = @(Get-AksCluster -All)
+        $output = @(Get-AksCluster -All -Verbose 4>&1)
+        $clusters = @($output | Where-Object { $_ -is [AksSecurity.AksCluster] })
 
+        ($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message |
+            Should -Contain 'Querying Azure Resource Graph for the clusters of 2 subscription(s) in 1 request batch(es).'
         $clusters.Id | Should -Be @(
             (Get-ClusterId rg1 clustername1), (Get-ClusterId rg1 private1), (Get-ClusterId rg2 restricted1), (Get-ClusterId rg3 runcmd1 $Sub1))
         $clusters[0] | Should -BeOfType ([AksSecurity.AksCluster])

@@ -13,8 +13,8 @@ namespace AksSecurity.Engine.Fleet;
 /// </summary>
 /// <remarks>
 /// Resource Graph rows carry the cluster's id, name, type, location, tags, sku, identity, kind, zones, extendedLocation and
-/// properties, as ARM's GET does, but no eTag: a change re-reads the cluster (with its eTag) before it plans, as it always does.
-/// What Resource Graph holds can lag a change made seconds ago by a few seconds.
+/// properties, as ARM's GET does (type in lower case, as Resource Graph writes it), but no eTag: a change re-reads the
+/// cluster (with its eTag) before it plans, as it always does. What Resource Graph holds can lag a change made seconds ago.
 /// </remarks>
 public static class ClusterInventory
 {
@@ -77,6 +77,7 @@ public static class ClusterInventory
                 var page = await QueryPageAsync(connection, batches[b], skipToken, sink, ct).ConfigureAwait(false);
                 foreach (var row in page.Rows)
                 {
+                    ct.ThrowIfCancellationRequested();
                     listed++;
                     listedInBatch++;
                     yield return ToDocument(row);
