@@ -37,6 +37,9 @@
         'Enable-AksImageCleaner'
         'Set-AksNodeResourceGroupRestriction'
         'Disable-AksLegacyAddon'
+        'Get-AksSecurityCheck'
+        'Test-AksSecurity'
+        'Assert-AksSecurity'
         'Export-AksSecurityReport'
     )
     FunctionsToExport    = @()

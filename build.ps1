@@ -70,6 +70,7 @@ function Invoke-Build {
     Remove-Item $staging -Recurse -Force
 
     Invoke-Help
+    Invoke-Native dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'build/New-CheckCatalogDoc.ps1') -ModulePath (Join-Path $moduleDir 'AksSecurity.psd1') -OutputPath (Join-Path $root 'docs/checks.md')
     Write-Host "Built AksSecurity $version -> $moduleDir"
 }
 
@@ -144,30 +145,23 @@ function Read-TrxCounts([string] $path) {
 }
 
 function Invoke-Audit {
-    # The main job: every Test- cmdlet of the module, offline, on the example clusters; a table per cluster, then the findings.
+    # The main job: Test-AksSecurity offline on the example clusters, with the evidence beside them from examples/evidence:
+    # a table per cluster, then its findings.
     $examples = Join-Path $root 'examples/clusters'
+    $evidence = Join-Path $root 'examples/evidence'
     & dotnet pwsh -NoProfile -NonInteractive -Command "
         `$ErrorActionPreference = 'Stop'
         Import-Module '$(Join-Path $moduleDir 'AksSecurity.psd1')'
-        `$tests = Get-Command -Module AksSecurity -Verb Test | Sort-Object Name
-        `$results = foreach (`$test in `$tests) { & `$test -Path '$examples/*.json' }
-        `$clusters = `$results | Group-Object Source | ForEach-Object {
-            `$findings = @(`$_.Group.Findings)
-            [pscustomobject]@{
-                Cluster  = `$_.Group[0].ClusterName
-                Checks   = @(`$_.Group.ChecksRun).Count
-                Findings = `$findings.Count
-                Critical = @(`$findings | Where-Object Severity -eq 'Critical').Count
-                High     = @(`$findings | Where-Object Severity -eq 'High').Count
-                Medium   = @(`$findings | Where-Object Severity -eq 'Medium').Count
-                Low      = @(`$findings | Where-Object Severity -eq 'Low').Count
-                Source   = Split-Path `$_.Name -Leaf
-            }
+        `$results = @(Test-AksSecurity -Path '$examples/*.json' -EvidencePath '$evidence')
+        foreach (`$result in `$results) {
+            `$result | Format-Table | Out-String -Width 200
+            `$result.Findings | Sort-Object @{ Expression = 'Severity'; Descending = `$true }, CheckId |
+                Format-Table CheckId, Severity, Title -AutoSize | Out-String -Width 200
         }
-        `$clusters | Format-Table -AutoSize | Out-String -Width 200
-        `$results.Findings | Sort-Object @{ Expression = 'Severity'; Descending = `$true }, ClusterName, CheckId |
-            Format-Table ClusterName, CheckId, Severity, Title -AutoSize | Out-String -Width 200
-        'Audited {0} cluster(s) offline with {1} Test- cmdlets: {2} checks run, {3} findings.' -f `$clusters.Count, `$tests.Count, (`$clusters | Measure-Object Checks -Sum).Sum, (`$clusters | Measure-Object Findings -Sum).Sum
+        'Audited {0} cluster(s) offline with {1} checks: {2} verdicts, {3} findings, {4} skipped; mean score {5:N0}.' -f `$results.Count,
+            @(Get-AksSecurityCheck).Count, (`$results | ForEach-Object { `$_.ChecksRun.Count } | Measure-Object -Sum).Sum,
+            (`$results | ForEach-Object { `$_.Findings.Count } | Measure-Object -Sum).Sum, (`$results | ForEach-Object { `$_.Skipped.Count } | Measure-Object -Sum).Sum,
+            (`$results | Measure-Object Score -Average).Average
     "
     if ($LASTEXITCODE -ne 0) { throw 'The audit failed to run.' }
 }

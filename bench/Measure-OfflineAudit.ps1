@@ -4,7 +4,8 @@
     Benchmark: offline audit throughput and memory. Prints figures; asserts nothing.
 .DESCRIPTION
     Generates -Count cluster documents from the example clusters (varying their authorized ranges and run command),
-    writes them as separate files, then times Test-AksApiAccess -Path over them in a fresh pwsh after import.
+    writes them as separate files, then times Test-AksSecurity -Path (every check of the catalogue) over them in a fresh
+    pwsh after import, counting results as they stream.
     Run after 'build.ps1 Build':  dotnet pwsh ./bench/Measure-OfflineAudit.ps1 -Count 1000
 #>
 param(
@@ -31,12 +32,12 @@ try {
     $script = @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$ModulePath'
-`$null = Test-AksApiAccess -Path '$(Join-Path $work 'cluster-0.json')'   # warm up
+`$null = Test-AksSecurity -Path '$(Join-Path $work 'cluster-0.json')'   # warm up
 [GC]::Collect()
 `$before = [Diagnostics.Process]::GetCurrentProcess().WorkingSet64
 `$sw = [Diagnostics.Stopwatch]::StartNew()
 `$findings = 0
-Test-AksApiAccess -Path '$(Join-Path $work '*.json')' | ForEach-Object { `$findings += `$_.Findings.Count }
+Test-AksSecurity -Path '$(Join-Path $work '*.json')' | ForEach-Object { `$findings += `$_.Findings.Count }
 `$sw.Stop()
 `$process = [Diagnostics.Process]::GetCurrentProcess()
 '{0} {1} {2} {3}' -f `$sw.Elapsed.TotalSeconds, `$findings, `$process.PeakWorkingSet64, `$before

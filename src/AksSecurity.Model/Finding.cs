@@ -28,5 +28,8 @@ public sealed class Finding
     public string? ClusterId { get; init; }
     public string? ClusterName { get; init; }
 
+    /// <summary>The check's section of the catalogue page (docs/checks.md#aks-api-001).</summary>
+    public string DocumentationUrl => Documentation.UrlOf(CheckId);
+
     public override string ToString() => $"{CheckId} [{Severity}] {Title}";
 }

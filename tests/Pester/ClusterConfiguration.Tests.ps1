@@ -24,8 +24,10 @@ Describe 'Test-AksClusterConfiguration' {
         $results = Test-AksClusterConfiguration -Path (Join-Path $ExamplesDirectory '*.json')
         $results.Count | Should -Be 5
         $open = $results | Where-Object ClusterName -eq 'dev-open'
-        $open.Findings.CheckId | Should -Be @('AKS-CFG-001', 'AKS-CFG-002', 'AKS-CFG-003', 'AKS-CFG-004', 'AKS-CFG-005', 'AKS-CFG-007', 'AKS-CFG-008', 'AKS-CFG-009')
-        $open.ChecksRun.Count | Should -Be 11
+        $open.Findings.CheckId | Should -Be @('AKS-CFG-001', 'AKS-CFG-002', 'AKS-CFG-003', 'AKS-CFG-004', 'AKS-CFG-005', 'AKS-CFG-007', 'AKS-CFG-008', 'AKS-CFG-009',
+            'AKS-CFG-013', 'AKS-CFG-017', 'AKS-CFG-012', 'AKS-CFG-014')
+        $open.ChecksRun.Count | Should -Be 17
+        ($results | Where-Object ClusterName -eq 'test-wide').Findings.CheckId | Should -Contain 'AKS-CFG-015'
         ($results | Where-Object ClusterName -eq 'test-wide').Findings.CheckId | Should -Contain 'AKS-CFG-006'
         ($open.Findings | Where-Object CheckId -eq 'AKS-CFG-001').Remediation | Should -BeLike 'Enable-AksWorkloadIdentity -Id *'
     }
@@ -132,7 +134,8 @@ Describe 'Disable-AksLegacyAddon' {
         Clear-FakeArmRequest
         Disable-AksLegacyAddon -Id $OpenId -Addon kubeDashboard -Confirm:$false
         @(Get-FakeArmRequest -Method PUT).Count | Should -Be 0
-        (Test-AksClusterConfiguration -Id $OpenId).Findings.CheckId | Should -Be @('AKS-CFG-001', 'AKS-CFG-002', 'AKS-CFG-003', 'AKS-CFG-004', 'AKS-CFG-005', 'AKS-CFG-007', 'AKS-CFG-008', 'AKS-CFG-009', 'AKS-CFG-011')
+        (Test-AksClusterConfiguration -Id $OpenId).Findings.CheckId | Should -Be @('AKS-CFG-001', 'AKS-CFG-002', 'AKS-CFG-003', 'AKS-CFG-004', 'AKS-CFG-005', 'AKS-CFG-007', 'AKS-CFG-008', 'AKS-CFG-009',
+            'AKS-CFG-013', 'AKS-CFG-017', 'AKS-CFG-011', 'AKS-CFG-012', 'AKS-CFG-014')
     }
 
     It 'completes the two add-on names and refuses others' {

@@ -41,7 +41,7 @@ Describe 'Loading beside another Azure.Core (as Az.Accounts does)' {
 
         $outcome.Before | Should -Be '1.38.0.0'
         $outcome.After | Should -Be '1.38.0.0' -Because 'the session keeps its own Azure.Core'
-        $outcome.First | Should -Be '3|AksSecurity.ClusterTestResult|AKS-API-001,AKS-API-005,AKS-API-006'
+        $outcome.First | Should -Be '3|AksSecurity.ClusterTestResult|AKS-API-001,AKS-API-005,AKS-API-006,AKS-API-007'
         $outcome.Second | Should -Be $outcome.First
         $outcome.AzureCores | Should -Match '^1\.38\.0\.0@Default;1\.\d+\.0\.0@AksSecurity$'
     }

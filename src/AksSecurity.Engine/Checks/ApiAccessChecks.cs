@@ -25,6 +25,7 @@ public static class ApiAccessChecks
     public const string PrivateClusterPublicFqdn = "AKS-API-004";
     public const string RunCommandEnabled = "AKS-API-005";
     public const string NoVnetIntegration = "AKS-API-006";
+    public const string PublicEndpoint = "AKS-API-007";
 
     public static ClusterTestResult Evaluate(ManagedClusterDocument document, ApiAccessCheckOptions? options = null) =>
         Evaluate(new ClusterEvidence(document, online: false), options);
@@ -96,6 +97,18 @@ public static class ApiAccessChecks
             run.Fail(NoVnetIntegration, Severity.Low, "API server VNet integration is off",
                 $"{ManagedClusterView.EnableVnetIntegrationPath} is not true: nodes reach the API server through a tunnel or private endpoint instead of the cluster's own VNet.",
                 "Enable API Server VNet Integration (az aks update --enable-apiserver-vnet-integration); it cannot be set through this module yet.", ManagedClusterView.EnableVnetIntegrationPath);
+        }
+
+        // CIS AKS 5.4.2: private endpoint on, public access off. Authorized ranges (001-003) narrow a public endpoint; this says there is one.
+        run.Ran(PublicEndpoint);
+        if (view.HasPublicApiServer)
+        {
+            run.Fail(PublicEndpoint, Severity.Low, "API server has a public endpoint",
+                $"{ManagedClusterView.EnablePrivateClusterPath} is not true and {ManagedClusterView.PublicNetworkAccessPath} is {(view.PublicNetworkAccess is null ? "not set (Enabled)" : $"\"{view.PublicNetworkAccess}\"")}: the API server answers on a public address, guarded only by its authorized IP ranges.",
+                view.VnetIntegration
+                    ? $"With API Server VNet Integration, public access can be removed after provisioning (see https://learn.microsoft.com/azure/aks/api-server-vnet-integration); until then keep the authorized ranges narrow: {setRanges}"
+                    : $"A private cluster is chosen at creation (or, with API Server VNet Integration, public access can be removed later: https://learn.microsoft.com/azure/aks/api-server-vnet-integration); until then keep the authorized ranges narrow: {setRanges}",
+                ManagedClusterView.EnablePrivateClusterPath);
         }
 
         return run.Result();

@@ -21,6 +21,12 @@ public static class ClusterConfigurationChecks
     public const string TrustedLaunchOff = "AKS-CFG-009";
     public const string KubeDashboardOn = "AKS-CFG-010";
     public const string HttpApplicationRoutingOn = "AKS-CFG-011";
+    public const string ServicePrincipalIdentity = "AKS-CFG-012";
+    public const string HostEncryptionOff = "AKS-CFG-013";
+    public const string FreeTier = "AKS-CFG-014";
+    public const string BasicLoadBalancer = "AKS-CFG-015";
+    public const string AvailabilitySetPool = "AKS-CFG-016";
+    public const string NoAutoScaling = "AKS-CFG-017";
 
     public static ClusterTestResult Evaluate(ManagedClusterDocument document) => Evaluate(new ClusterEvidence(document, online: false));
 
@@ -72,7 +78,13 @@ public static class ClusterConfigurationChecks
                 ManagedClusterView.NetworkPolicyPath);
         }
 
-        run.Ran(NodePublicIp, SshAccessOpen, FipsOff, TrustedLaunchOff);
+        run.Ran(NodePublicIp, SshAccessOpen, FipsOff, TrustedLaunchOff, HostEncryptionOff, AvailabilitySetPool);
+        // Node auto provisioning scales nodes itself, so per-pool autoscaling is not asked for.
+        if (!view.NodeAutoProvisioning)
+        {
+            run.Ran(NoAutoScaling);
+        }
+
         foreach (var pool in view.AgentPools)
         {
             CheckPool(run, view, pool);
@@ -96,7 +108,45 @@ public static class ClusterConfigurationChecks
                 $"Move ingresses to the application routing add-on, then Disable-AksLegacyAddon -Id '{id}' -Addon {ManagedClusterView.HttpApplicationRoutingAddon}", path);
         }
 
+        CheckPlatform(run, view);
         return run.Result();
+    }
+
+    /// <summary>The checks PSRule for Azure and Checkov also make: cluster identity, pricing tier, load balancer SKU.</summary>
+    private static void CheckPlatform(CheckRun run, ManagedClusterView view)
+    {
+        // A document that names neither a managed identity nor a service principal (a template leaving both out) gives no verdict.
+        if (view.UsesManagedIdentity || view.ServicePrincipalClientId is not null)
+        {
+            run.Ran(ServicePrincipalIdentity);
+        }
+
+        if (!view.UsesManagedIdentity && view.ServicePrincipalClientId is not null)
+        {
+            run.Fail(ServicePrincipalIdentity, Severity.Medium, "The cluster uses a service principal, not a managed identity",
+                $"{ManagedClusterView.IdentityTypePath} is {Text(view.IdentityType, "absent")} and {ManagedClusterView.ServicePrincipalClientIdPath} is \"{view.ServicePrincipalClientId}\": the cluster reaches Azure (load balancers, disks, registries) with a client secret that someone must store, rotate before it expires, and keep from leaking.",
+                $"Not changed by this module: az aks update -g {view.ResourceGroupName} -n {view.Name} --enable-managed-identity, then az aks nodepool upgrade --node-image-only on each pool so the kubelet uses a managed identity too (see https://learn.microsoft.com/azure/aks/use-managed-identity).",
+                ManagedClusterView.IdentityTypePath);
+        }
+
+        run.Ran(FreeTier);
+        var tier = view.SkuTier ?? ManagedClusterView.DefaultSkuTier;
+        if (tier.Equals(ManagedClusterView.DefaultSkuTier, StringComparison.OrdinalIgnoreCase))
+        {
+            run.Fail(FreeTier, Severity.Low, "The control plane has no uptime SLA (Free tier)",
+                $"{ManagedClusterView.SkuTierPath} is {Text(view.SkuTier, ManagedClusterView.DefaultSkuTier)}: the API server has no financially backed uptime SLA; Microsoft recommends the Free tier for experiments and small clusters only.",
+                $"Not changed by this module (a billing change): az aks update -g {view.ResourceGroupName} -n {view.Name} --tier standard",
+                ManagedClusterView.SkuTierPath);
+        }
+
+        run.Ran(BasicLoadBalancer);
+        if (string.Equals(view.LoadBalancerSku, "basic", StringComparison.OrdinalIgnoreCase))
+        {
+            run.Fail(BasicLoadBalancer, Severity.Low, "The cluster uses the retired Basic load balancer",
+                $"{ManagedClusterView.LoadBalancerSkuPath} is \"{view.LoadBalancerSku}\": Azure retired the Basic load balancer on 30 September 2025; it has no SLA and gets no fixes.",
+                $"Not changed by this module: migrate to the Standard load balancer (see https://learn.microsoft.com/azure/aks/upgrade-basic-load-balancer-on-aks), e.g. az aks update -g {view.ResourceGroupName} -n {view.Name} --load-balancer-sku standard",
+                ManagedClusterView.LoadBalancerSkuPath);
+        }
     }
 
     private static void CheckPool(CheckRun run, ManagedClusterView view, AgentPoolView pool)
@@ -135,6 +185,30 @@ public static class ClusterConfigurationChecks
                 $"{pool.Path}.securityProfile.enableSecureBoot is {Bool(pool.SecureBoot)} and {pool.Path}.securityProfile.enableVTPM is {Bool(pool.Vtpm)}: boot components are not verified or measured.",
                 $"Chosen when the pool is created on a Gen2 VM size (az aks nodepool add --enable-secure-boot --enable-vtpm); an existing pool can be switched with {poolCommand} --enable-secure-boot --enable-vtpm, which reimages the nodes. This module does not change node pools.",
                 $"{pool.Path}.securityProfile");
+        }
+
+        if (!pool.EncryptionAtHost)
+        {
+            run.Fail(HostEncryptionOff, Severity.Low, $"Pool '{pool.Name}' does not encrypt at host",
+                $"{pool.Path}.enableEncryptionAtHost is {Bool(pool.EncryptionAtHost)}: the nodes' temporary disks and OS and data disk caches are not encrypted at rest on the VM host, and data between the host and Azure Storage flows unencrypted.",
+                $"Set --enable-encryption-at-host on the pool (the subscription needs the Microsoft.Compute EncryptionAtHost feature); for whether '{pool.Name}' can be changed in place or needs a new pool, see https://learn.microsoft.com/azure/aks/enable-host-encryption. This module does not change node pools.",
+                $"{pool.Path}.enableEncryptionAtHost");
+        }
+
+        if (pool.IsAvailabilitySet)
+        {
+            run.Fail(AvailabilitySetPool, Severity.Low, $"Pool '{pool.Name}' runs on an availability set",
+                $"{pool.Path}.type is \"{pool.Type}\": availability-set pools cannot autoscale or span availability zones, and a cluster with one cannot have other node pools.",
+                "Set at creation only: move the workloads to a cluster whose pools use virtual machine scale sets (the default).",
+                $"{pool.Path}.type");
+        }
+
+        if (!view.NodeAutoProvisioning && pool.IsScaleSet && !pool.AutoScaling)
+        {
+            run.Fail(NoAutoScaling, Severity.Low, $"Pool '{pool.Name}' does not autoscale",
+                $"{pool.Path}.enableAutoScaling is {Bool(pool.AutoScaling)}: the pool keeps its node count when the workload grows (pods stay Pending, upgrades have no room to surge) or shrinks (idle nodes are paid for).",
+                $"{poolCommand} --enable-cluster-autoscaler --min-count <nodes> --max-count <nodes>. This module does not change node pools.",
+                $"{pool.Path}.enableAutoScaling");
         }
     }
 

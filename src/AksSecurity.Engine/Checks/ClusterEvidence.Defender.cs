@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AksSecurity.Engine.Azure;
 using AksSecurity.Engine.Defender;
 
@@ -10,28 +11,40 @@ public sealed partial class ClusterEvidence
     public DefenderForContainersPlan? DefenderPlan { get; set; }
 }
 
-/// <summary>Reads the plan of the cluster's subscription (GET /subscriptions/{sub}/providers/Microsoft.Security/pricings/Containers).</summary>
+/// <summary>
+/// Reads the plan of the cluster's subscription (GET /subscriptions/{sub}/providers/Microsoft.Security/pricings/Containers),
+/// once per subscription even when clusters are audited concurrently (Test-AksSecurity -All).
+/// </summary>
 public sealed class DefenderPlanReader : IEvidenceReader
 {
-    private readonly Dictionary<string, DefenderForContainersPlan?> _bySubscription = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Lazy<Task<DefenderForContainersPlan?>>> _bySubscription = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task ReadAsync(ArmResources arm, ClusterEvidence evidence, IOperationSink sink, CancellationToken cancellationToken)
     {
         var subscription = evidence.View.SubscriptionId;
-        if (!_bySubscription.TryGetValue(subscription, out var plan))
+        var read = _bySubscription.GetOrAdd(subscription, s => new Lazy<Task<DefenderForContainersPlan?>>(() => ReadPlanAsync(arm, s, sink, cancellationToken)));
+        try
         {
-            try
-            {
-                plan = await DefenderForContainersPlan.ReadAsync(arm, subscription, sink, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AksSecurityException ex) when (ex.Kind == AksErrorKind.PermissionDenied)
-            {
-                sink.Warning($"The Defender for Containers plan of subscription {subscription} could not be read, so the plan checks do not run: {ex.Message}");
-            }
-
-            _bySubscription[subscription] = plan;
+            evidence.DefenderPlan = await read.Value.ConfigureAwait(false);
         }
+        catch
+        {
+            // A failed read is not kept: the next cluster tries again.
+            _bySubscription.TryRemove(new KeyValuePair<string, Lazy<Task<DefenderForContainersPlan?>>>(subscription, read));
+            throw;
+        }
+    }
 
-        evidence.DefenderPlan = plan;
+    private static async Task<DefenderForContainersPlan?> ReadPlanAsync(ArmResources arm, string subscription, IOperationSink sink, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DefenderForContainersPlan.ReadAsync(arm, subscription, sink, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AksSecurityException ex) when (ex.Kind == AksErrorKind.PermissionDenied)
+        {
+            sink.Warning($"The Defender for Containers plan of subscription {subscription} could not be read, so the plan checks do not run: {ex.Message}");
+            return null;
+        }
     }
 }

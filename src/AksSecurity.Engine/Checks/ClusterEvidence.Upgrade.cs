@@ -6,7 +6,13 @@ using AksSecurity.Engine.Clusters;
 namespace AksSecurity.Engine.Checks;
 
 /// <summary>A maintenance configuration of the cluster: its name and whether it holds a maintenance window.</summary>
-public sealed record MaintenanceConfigurationInfo(string Name, JsonObject? MaintenanceWindow);
+public sealed record MaintenanceConfigurationInfo(string Name, JsonObject? MaintenanceWindow)
+{
+    /// <summary>From a maintenance configuration resource as ARM returns it.</summary>
+    public static MaintenanceConfigurationInfo From(JsonObject resource) =>
+        new(JsonPaths.GetString(resource, "name") ?? JsonPaths.GetString(resource, "id")?.Split('/').LastOrDefault() ?? "",
+            JsonPaths.Get(resource, "properties.maintenanceWindow") as JsonObject);
+}
 
 /// <summary>Evidence of the upgrade checks beside the cluster: planned maintenance and the region's supported versions.</summary>
 public sealed partial class ClusterEvidence
@@ -26,13 +32,8 @@ public sealed class MaintenanceConfigurationReader : IEvidenceReader
     public async Task ReadAsync(ArmResources arm, ClusterEvidence evidence, IOperationSink sink, CancellationToken cancellationToken)
     {
         var items = await arm.ListAsync($"{evidence.View.Id}/maintenanceConfigurations", ApiVersion, null, sink, cancellationToken).ConfigureAwait(false);
-        evidence.MaintenanceConfigurations = items
-            .Select(i => new MaintenanceConfigurationInfo(JsonPaths.GetString(i, "name") ?? LastSegment(JsonPaths.GetString(i, "id")),
-                JsonPaths.Get(i, "properties.maintenanceWindow") as JsonObject))
-            .ToArray();
+        evidence.MaintenanceConfigurations = items.Select(MaintenanceConfigurationInfo.From).ToArray();
     }
-
-    private static string LastSegment(string? id) => id?.Split('/').LastOrDefault() ?? "";
 }
 
 /// <summary>
@@ -41,7 +42,8 @@ public sealed class MaintenanceConfigurationReader : IEvidenceReader
 /// </summary>
 public sealed class KubernetesVersionReader : IEvidenceReader
 {
-    private readonly ConcurrentDictionary<string, KubernetesVersionCatalog> _byRegion = new(StringComparer.OrdinalIgnoreCase);
+    // A task per region, so clusters audited concurrently (Test-AksSecurity -All) share one read.
+    private readonly ConcurrentDictionary<string, Lazy<Task<KubernetesVersionCatalog>>> _byRegion = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task ReadAsync(ArmResources arm, ClusterEvidence evidence, IOperationSink sink, CancellationToken cancellationToken)
     {
@@ -52,12 +54,17 @@ public sealed class KubernetesVersionReader : IEvidenceReader
         }
 
         var path = KubernetesVersionCatalog.PathFor(evidence.View.SubscriptionId, location);
-        if (!_byRegion.TryGetValue(path, out var catalog))
+        var read = _byRegion.GetOrAdd(path, p => new Lazy<Task<KubernetesVersionCatalog>>(async () =>
+            KubernetesVersionCatalog.Parse(location, await arm.GetRawAsync(p, KubernetesVersionCatalog.ApiVersion, sink, cancellationToken).ConfigureAwait(false))));
+        try
         {
-            var body = await arm.GetRawAsync(path, KubernetesVersionCatalog.ApiVersion, sink, cancellationToken).ConfigureAwait(false);
-            catalog = _byRegion.GetOrAdd(path, KubernetesVersionCatalog.Parse(location, body));
+            evidence.SupportedKubernetesVersions = await read.Value.ConfigureAwait(false);
         }
-
-        evidence.SupportedKubernetesVersions = catalog;
+        catch
+        {
+            // A failed read is not kept: the next cluster tries again.
+            _byRegion.TryRemove(new KeyValuePair<string, Lazy<Task<KubernetesVersionCatalog>>>(path, read));
+            throw;
+        }
     }
 }

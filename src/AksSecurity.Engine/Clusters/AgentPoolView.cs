@@ -49,4 +49,16 @@ public sealed class AgentPoolView
     public bool SecureBoot => JsonPaths.GetBool(_pool, "securityProfile.enableSecureBoot") == true;
 
     public bool Vtpm => JsonPaths.GetBool(_pool, "securityProfile.enableVTPM") == true;
+
+    /// <summary>Host encryption of the nodes' temporary disks and disk caches.</summary>
+    public bool EncryptionAtHost => JsonPaths.GetBool(_pool, "enableEncryptionAtHost") == true;
+
+    /// <summary>"VirtualMachineScaleSets" (the default when absent) or "AvailabilitySet"; later api-versions add "VirtualMachines".</summary>
+    public string? Type => JsonPaths.GetString(_pool, "type");
+
+    public bool IsAvailabilitySet => string.Equals(Type, "AvailabilitySet", StringComparison.OrdinalIgnoreCase);
+
+    public bool IsScaleSet => Type is null || string.Equals(Type, "VirtualMachineScaleSets", StringComparison.OrdinalIgnoreCase);
+
+    public bool AutoScaling => JsonPaths.GetBool(_pool, "enableAutoScaling") == true;
 }

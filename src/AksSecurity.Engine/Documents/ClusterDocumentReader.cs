@@ -100,8 +100,7 @@ public static class ClusterDocumentReader
             JsonArray array => array.Select((node, i) => (node, $"{source}[{i}]")).ToList(),
             JsonObject obj when obj["value"] is JsonArray list => list.Select((node, i) => (node, $"{source}[{i}]")).ToList(),
             // An ARM template (or Bicep build output): only its managed-cluster resources.
-            JsonObject obj when obj["resources"] is JsonArray resources && obj["properties"] is null =>
-                resources.Select((node, i) => (node, $"{source}#resources[{i}]")).Where(c => IsClusterType(c.node?["type"])).ToList(),
+            JsonObject obj when obj["resources"] is JsonArray or JsonObject && obj["properties"] is null => TemplateClusters(obj, source).ToList(),
             JsonObject => new List<(JsonNode?, string)> { (root, source) },
             _ => throw new AksSecurityException(AksErrorKind.InvalidData, $"'{source}' holds no JSON object or array.", source),
         };
@@ -127,6 +126,42 @@ public static class ClusterDocumentReader
         return entries;
     }
 
+    /// <summary>
+    /// The managed-cluster resources a template declares: "resources" is an array, or with languageVersion 2.0 an object
+    /// of symbolic names. Nested deployments (Bicep modules) are searched too; "existing" references declare nothing.
+    /// </summary>
+    private static IEnumerable<(JsonNode? Node, string Where)> TemplateClusters(JsonObject template, string where)
+    {
+        var resources = template["resources"] switch
+        {
+            JsonArray array => array.Select((node, i) => (node, $"{where}#resources[{i}]")),
+            JsonObject symbolic => symbolic.Select(p => (p.Value, $"{where}#resources['{p.Key}']")),
+            _ => Enumerable.Empty<(JsonNode?, string)>(),
+        };
+
+        foreach (var (node, at) in resources)
+        {
+            if (node is not JsonObject resource || JsonPaths.GetBool(resource, "existing") == true)
+            {
+                continue;
+            }
+
+            if (IsClusterType(resource["type"]))
+            {
+                yield return (resource, at);
+            }
+            else if (IsType(resource["type"], DeploymentType) && JsonPaths.Get(resource, "properties.template") is JsonObject nested)
+            {
+                foreach (var inner in TemplateClusters(nested, $"{at}.properties.template"))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
+    private const string DeploymentType = "Microsoft.Resources/deployments";
+
     private static ManagedClusterDocument ToCluster(JsonNode? node, string where)
     {
         if (node is not JsonObject obj)
@@ -141,7 +176,8 @@ public static class ClusterDocumentReader
         }
 
         var clone = (JsonObject)obj.DeepClone();
-        if (clone["properties"] is not JsonObject)
+        // A template may give properties as one expression: left as it is, every setting under it is then unknown.
+        if (clone["properties"] is not JsonObject && !(clone["properties"] is JsonValue whole && whole.TryGetValue<string>(out var wholeText) && TemplateExpressions.IsExpression(wholeText)))
         {
             // `az aks show` flattens properties to the top level.
             var looksLikeCluster = type is not null || clone.Any(p => p.Key is "agentPoolProfiles" or "kubernetesVersion" or "apiServerAccessProfile" or "fqdn" or "dnsPrefix");
@@ -164,6 +200,8 @@ public static class ClusterDocumentReader
         return new ManagedClusterDocument(clone, where);
     }
 
-    private static bool IsClusterType(JsonNode? type) =>
-        type is JsonValue v && v.TryGetValue<string>(out var s) && string.Equals(s, ClusterResourceId.ResourceType, StringComparison.OrdinalIgnoreCase);
+    private static bool IsClusterType(JsonNode? type) => IsType(type, ClusterResourceId.ResourceType);
+
+    private static bool IsType(JsonNode? type, string expected) =>
+        type is JsonValue v && v.TryGetValue<string>(out var s) && string.Equals(s, expected, StringComparison.OrdinalIgnoreCase);
 }

@@ -138,33 +138,42 @@ public sealed class ClusterDiagnosticSettings
     private static async Task<IReadOnlyDictionary<string, IReadOnlySet<string>>> ReadGroupMembersAsync(ArmResources arm, string clusterId, IOperationSink sink,
         CancellationToken cancellationToken)
     {
-        var members = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
         try
         {
-            // Shape of the spec's listDiagnosticSettingsCategories.json example: value[].name with properties.categoryGroups.
             var categories = await arm.ListAsync($"{clusterId}/providers/Microsoft.Insights/diagnosticSettingsCategories", DiagnosticSetting.ApiVersion, null, sink,
                 cancellationToken).ConfigureAwait(false);
-            foreach (var category in categories)
-            {
-                if (JsonPaths.GetString(category, "name") is not { } name)
-                {
-                    continue;
-                }
-
-                foreach (var group in JsonPaths.GetStringArray(category, "properties.categoryGroups"))
-                {
-                    if (!members.TryGetValue(group, out var set))
-                    {
-                        members[group] = set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                    }
-
-                    set.Add(name);
-                }
-            }
+            return GroupMembersOf(categories);
         }
         catch (AksSecurityException ex) when (ex.Kind is AksErrorKind.ObjectNotFound or AksErrorKind.PermissionDenied)
         {
             sink.Warning($"The log categories of the cluster's category groups could not be read, so categories sent only through a group other than allLogs are not counted: {ex.Message}");
+            return new Dictionary<string, IReadOnlySet<string>>(StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>
+    /// Which categories each group holds, from the cluster's diagnosticSettingsCategories (shape of the spec's
+    /// listDiagnosticSettingsCategories.json example: value[].name with properties.categoryGroups).
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> GroupMembersOf(IEnumerable<JsonObject> categories)
+    {
+        var members = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var category in categories)
+        {
+            if (JsonPaths.GetString(category, "name") is not { } name)
+            {
+                continue;
+            }
+
+            foreach (var group in JsonPaths.GetStringArray(category, "properties.categoryGroups"))
+            {
+                if (!members.TryGetValue(group, out var set))
+                {
+                    members[group] = set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                }
+
+                set.Add(name);
+            }
         }
 
         return members.ToDictionary(p => p.Key, p => (IReadOnlySet<string>)p.Value, StringComparer.OrdinalIgnoreCase);

@@ -14,7 +14,7 @@ public class ApiAccessChecksTests
         var result = ApiAccessChecks.Evaluate(ExampleClusters.Load("dev-open.json"));
 
         Assert.False(result.Passed);
-        Assert.Equal(new[] { "AKS-API-001", "AKS-API-005", "AKS-API-006" }, Ids(result));
+        Assert.Equal(new[] { "AKS-API-001", "AKS-API-005", "AKS-API-006", "AKS-API-007" }, Ids(result));
         var open = result.Findings[0];
         Assert.Equal(Severity.High, open.Severity);
         Assert.Equal("properties.apiServerAccessProfile.authorizedIPRanges", open.JsonPath);
@@ -24,12 +24,32 @@ public class ApiAccessChecksTests
     }
 
     [Fact]
-    public void Restricted_cluster_passes_every_check()
+    public void Restricted_cluster_passes_every_check_but_the_public_endpoint()
     {
         var result = ApiAccessChecks.Evaluate(ExampleClusters.Load("prod-restricted.json"));
-        Assert.True(result.Passed, string.Join("; ", result.Findings));
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(("AKS-API-007", Severity.Low), (finding.CheckId, finding.Severity));
+        Assert.Contains("guarded only by its authorized IP ranges", finding.Evidence);
+        Assert.Contains("With API Server VNet Integration, public access can be removed", finding.Remediation);
         Assert.Contains("AKS-API-001", result.ChecksRun);
-        Assert.Null(result.HighestSeverity);
+    }
+
+    [Theory]
+    [InlineData(true, null, false)]
+    [InlineData(false, "Disabled", false)]
+    [InlineData(false, "Enabled", true)]
+    [InlineData(false, null, true)]
+    public void Only_a_reachable_public_endpoint_is_reported(bool privateCluster, string? publicNetworkAccess, bool reported)
+    {
+        var cluster = ExampleClusters.PublicWith(new JsonObject { ["enablePrivateCluster"] = privateCluster, ["authorizedIPRanges"] = new JsonArray("20.10.0.0/24") });
+        if (publicNetworkAccess is not null)
+        {
+            cluster.Root["properties"]!["publicNetworkAccess"] = publicNetworkAccess;
+        }
+
+        var result = ApiAccessChecks.Evaluate(cluster);
+        Assert.Contains("AKS-API-007", result.ChecksRun);
+        Assert.Equal(reported, Ids(result).Contains("AKS-API-007"));
     }
 
     [Fact]

@@ -23,8 +23,13 @@ public class ClusterConfigurationChecksTests
         };
         properties["nodeResourceGroupProfile"] = new JsonObject { ["restrictionLevel"] = "ReadOnly" };
         properties["networkProfile"]!["networkPolicy"] = "cilium";
+        properties["servicePrincipalProfile"] = new JsonObject { ["clientId"] = "msi" };
+        cluster.Root["identity"] = new JsonObject { ["type"] = "SystemAssigned" };
+        cluster.Root["sku"] = new JsonObject { ["name"] = "Base", ["tier"] = "Standard" };
         var pool = properties["agentPoolProfiles"]![0]!.AsObject();
         pool["enableFIPS"] = true;
+        pool["enableEncryptionAtHost"] = true;
+        pool["enableAutoScaling"] = true;
         pool["securityProfile"] = new JsonObject { ["sshAccess"] = "Disabled", ["enableSecureBoot"] = true, ["enableVTPM"] = true };
         return cluster;
     }
@@ -34,8 +39,12 @@ public class ClusterConfigurationChecksTests
     {
         var result = ClusterConfigurationChecks.Evaluate(ExampleClusters.Load("dev-open.json"));
 
-        Assert.Equal(new[] { "AKS-CFG-001", "AKS-CFG-002", "AKS-CFG-003", "AKS-CFG-004", "AKS-CFG-005", "AKS-CFG-007", "AKS-CFG-008", "AKS-CFG-009" }, Ids(result));
-        Assert.Equal(11, result.ChecksRun.Count);
+        Assert.Equal(new[]
+        {
+            "AKS-CFG-001", "AKS-CFG-002", "AKS-CFG-003", "AKS-CFG-004", "AKS-CFG-005", "AKS-CFG-007", "AKS-CFG-008", "AKS-CFG-009", "AKS-CFG-013", "AKS-CFG-017",
+            "AKS-CFG-012", "AKS-CFG-014",
+        }, Ids(result));
+        Assert.Equal(17, result.ChecksRun.Count);
         var kms = result.Findings.Single(f => f.CheckId == "AKS-CFG-003");
         Assert.Equal("properties.securityProfile.azureKeyVaultKms.enabled", kms.JsonPath);
         Assert.Contains("Host encryption of node disks is a different setting", kms.Evidence);
@@ -52,7 +61,7 @@ public class ClusterConfigurationChecksTests
     {
         var result = ClusterConfigurationChecks.Evaluate(Hardened());
         Assert.True(result.Passed, string.Join("; ", result.Findings));
-        Assert.Equal(11, result.ChecksRun.Count);
+        Assert.Equal(17, result.ChecksRun.Count);
     }
 
     [Fact]
@@ -161,5 +170,117 @@ public class ClusterConfigurationChecksTests
         Assert.DoesNotContain("AKS-CFG-001", ids);
         Assert.DoesNotContain("AKS-CFG-008", ids);
         Assert.DoesNotContain("AKS-CFG-009", ids);
+    }
+
+    [Theory]
+    [InlineData("SystemAssigned", "msi", false)]
+    [InlineData("UserAssigned", null, false)]
+    [InlineData(null, "msi", false)]
+    [InlineData(null, "00000000-0000-0000-0000-000000000000", false)]
+    [InlineData(null, "4f6c2b1e-8e47-4b6a-9c3d-1f0a2b3c4d5e", true)]
+    [InlineData("None", "4f6c2b1e-8e47-4b6a-9c3d-1f0a2b3c4d5e", true)]
+    public void A_service_principal_cluster_is_reported(string? identityType, string? clientId, bool reported)
+    {
+        var cluster = Hardened();
+        cluster.Root.Remove("identity");
+        cluster.Root["properties"]!.AsObject().Remove("servicePrincipalProfile");
+        if (identityType is not null)
+        {
+            cluster.Root["identity"] = new JsonObject { ["type"] = identityType };
+        }
+
+        if (clientId is not null)
+        {
+            cluster.Root["properties"]!["servicePrincipalProfile"] = new JsonObject { ["clientId"] = clientId };
+        }
+
+        var result = ClusterConfigurationChecks.Evaluate(cluster);
+        Assert.Equal(reported, Ids(result).Contains("AKS-CFG-012"));
+        if (reported)
+        {
+            var finding = result.Findings.Single(f => f.CheckId == "AKS-CFG-012");
+            Assert.Equal(Severity.Medium, finding.Severity);
+            Assert.Contains("--enable-managed-identity", finding.Remediation);
+        }
+    }
+
+    [Fact]
+    public void Neither_identity_nor_service_principal_gives_no_verdict()
+    {
+        // A template may leave both out; the check is not run rather than guessed.
+        var cluster = Hardened();
+        cluster.Root.Remove("identity");
+        cluster.Root["properties"]!.AsObject().Remove("servicePrincipalProfile");
+        Assert.DoesNotContain("AKS-CFG-012", ClusterConfigurationChecks.Evaluate(cluster).ChecksRun);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("Free", true)]
+    [InlineData("free", true)]
+    [InlineData("Standard", false)]
+    [InlineData("Premium", false)]
+    public void The_free_tier_is_reported_and_is_the_default(string? tier, bool reported)
+    {
+        var cluster = Hardened();
+        cluster.Root.Remove("sku");
+        if (tier is not null)
+        {
+            cluster.Root["sku"] = new JsonObject { ["name"] = "Base", ["tier"] = tier };
+        }
+
+        var finding = ClusterConfigurationChecks.Evaluate(cluster).Findings.SingleOrDefault(f => f.CheckId == "AKS-CFG-014");
+        Assert.Equal(reported, finding is not null);
+        Assert.True(finding is null || finding.JsonPath == "sku.tier");
+    }
+
+    [Fact]
+    public void The_basic_load_balancer_is_reported()
+    {
+        var cluster = Hardened();
+        cluster.Root["properties"]!["networkProfile"]!["loadBalancerSku"] = "Basic";
+        var finding = Assert.Single(ClusterConfigurationChecks.Evaluate(cluster).Findings);
+        Assert.Equal(("AKS-CFG-015", "properties.networkProfile.loadBalancerSku"), (finding.CheckId, finding.JsonPath));
+        Assert.Contains("30 September 2025", finding.Evidence);
+    }
+
+    [Fact]
+    public void Pools_without_host_encryption_are_reported_each()
+    {
+        var cluster = Hardened();
+        var pools = cluster.Root["properties"]!["agentPoolProfiles"]!.AsArray();
+        var second = pools[0]!.DeepClone().AsObject();
+        second["name"] = "userpool";
+        second.Remove("enableEncryptionAtHost");
+        pools.Add(second);
+        var finding = Assert.Single(ClusterConfigurationChecks.Evaluate(cluster).Findings);
+        Assert.Equal(("AKS-CFG-013", "properties.agentPoolProfiles[1].enableEncryptionAtHost"), (finding.CheckId, finding.JsonPath));
+        Assert.Contains("'userpool'", finding.Title);
+    }
+
+    [Fact]
+    public void An_availability_set_pool_is_reported_and_not_asked_to_autoscale()
+    {
+        var cluster = Hardened();
+        var pool = cluster.Root["properties"]!["agentPoolProfiles"]![0]!.AsObject();
+        pool["type"] = "AvailabilitySet";
+        pool["enableAutoScaling"] = false;
+        var finding = Assert.Single(ClusterConfigurationChecks.Evaluate(cluster).Findings);
+        Assert.Equal(("AKS-CFG-016", "properties.agentPoolProfiles[0].type"), (finding.CheckId, finding.JsonPath));
+    }
+
+    [Fact]
+    public void Pools_that_do_not_autoscale_are_reported_unless_nodes_are_auto_provisioned()
+    {
+        var cluster = Hardened();
+        cluster.Root["properties"]!["agentPoolProfiles"]![0]!["enableAutoScaling"] = false;
+        var finding = Assert.Single(ClusterConfigurationChecks.Evaluate(cluster).Findings);
+        Assert.Equal(("AKS-CFG-017", Severity.Low), (finding.CheckId, finding.Severity));
+        Assert.Contains("--enable-cluster-autoscaler", finding.Remediation);
+
+        cluster.Root["properties"]!["nodeProvisioningProfile"] = new JsonObject { ["mode"] = "Auto" };
+        var result = ClusterConfigurationChecks.Evaluate(cluster);
+        Assert.True(result.Passed);
+        Assert.DoesNotContain("AKS-CFG-017", result.ChecksRun);
     }
 }
