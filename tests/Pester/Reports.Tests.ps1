@@ -6,9 +6,9 @@ BeforeAll {
     $script:SchemaDirectory = Join-Path $RepoRoot 'tests/AksSecurity.Engine.Tests/TestData/ReportSchemas'
     $script:AllFiles = 'aks-security.sarif', 'aks-security.nunit.xml', 'aks-security.junit.xml', 'aks-security.json', 'aks-security.md', 'aks-security.html'
 
-    # Every Test- cmdlet of the module on the example documents, as a pipeline would run them.
+    # Every area's Test- cmdlet on the example documents, as a pipeline would run them (Test-AksSecurity has its own tests).
     function Get-OfflineResult([string] $Path = (Join-Path $ExamplesDirectory '*.json')) {
-        Get-Command -Module AksSecurity -Verb Test | Sort-Object Name | ForEach-Object { & $_ -Path $Path }
+        Get-Command -Module AksSecurity -Verb Test | Where-Object Name -ne 'Test-AksSecurity' | Sort-Object Name | ForEach-Object { & $_ -Path $Path }
     }
 
     # Errors of an XML file against a schema in the engine tests' ReportSchemas folder (sources in SOURCE.md there).
@@ -215,11 +215,66 @@ Describe 'Export-AksSecurityReport of live results' {
     }
 }
 
+Describe 'Export-AksSecurityReport of Test-AksSecurity results' {
+    BeforeAll {
+        $suppressions = Join-Path $TestDrive 'suppressions.json'
+        @(
+            @{ checkId = 'AKS-API-005'; cluster = 'dev-*'; reason = 'Break-glass access until the bastion is ready'; expires = '2099-12-31' }
+            @{ checkId = 'AKS-AAD-004'; cluster = 'prod-*'; reason = 'Migration to Entra ID'; expires = '2020-01-01' }
+        ) | ConvertTo-Json | Set-Content $suppressions
+        $script:Audit = Test-AksSecurity -Path (Join-Path $ExamplesDirectory '*.json') -SuppressionPath $suppressions -WarningAction SilentlyContinue
+        $script:AuditFolder = Join-Path $TestDrive 'audit'
+        $Audit | Export-AksSecurityReport -Path $AuditFolder -Format Sarif, NUnit, JUnit, Json, Markdown, Html
+    }
+
+    It 'reports each cluster with the audit''s score and counts' {
+        $json = Get-Content -Raw (Join-Path $AuditFolder 'aks-security.json') | ConvertFrom-Json
+        $json.clusters | Should -HaveCount $Audit.Count
+        foreach ($result in $Audit) {
+            $cluster = $json.clusters | Where-Object source -eq $result.Source
+            $cluster.score | Should -Be $result.Score
+            $cluster.checksRun | Should -Be $result.ChecksRun.Count
+            $cluster.checksSkipped | Should -Be $result.Skipped.Count
+            $cluster.findings | Should -HaveCount $result.Findings.Count
+        }
+    }
+
+    It 'shows suppressed findings as accepted and expired suppressions as warnings' {
+        $run = (Get-Content -Raw (Join-Path $AuditFolder 'aks-security.sarif') | ConvertFrom-Json).runs[0]
+        $suppressed = $run.results | Where-Object { $_.ruleId -eq 'AKS-API-005' -and $_.properties.clusterName -eq 'dev-open' }
+        $suppressed.suppressions[0].justification | Should -Be 'Break-glass access until the bastion is ready'
+        $run.invocations[0].toolConfigurationNotifications.message.text | Should -Contain 'prod-private: the suppression of AKS-AAD-004 (Migration to Entra ID) expired on 2020-01-01 00:00 UTC and was not honoured.'
+
+        Get-XmlSchemaError (Join-Path $AuditFolder 'aks-security.nunit.xml') 'TestResult.xsd' | Should -BeNullOrEmpty
+        Get-XmlSchemaError (Join-Path $AuditFolder 'aks-security.junit.xml') 'JUnit.xsd' | Should -BeNullOrEmpty
+        $nunit = [xml](Get-Content -Raw (Join-Path $AuditFolder 'aks-security.nunit.xml'))
+        $case = $nunit.SelectSingleNode("//test-suite[@name='dev-open']/test-case[@methodname='AKS-API-005']")
+        $case.result | Should -Be 'Skipped'
+        $case.reason.message | Should -Match '^Suppressed: Break-glass access'
+
+        Get-Content -Raw (Join-Path $AuditFolder 'aks-security.md') | Should -Match 'Expired suppression, not honoured: AKS-AAD-004'
+        Get-Content -Raw (Join-Path $AuditFolder 'aks-security.html') | Should -Match 'Expired suppressions are not honoured'
+    }
+
+    It 'reports the whole fleet audited live' {
+        Reset-FakeArm
+        $fleet = Test-AksSecurity -All -Sort -WarningAction SilentlyContinue
+        $file = $fleet | Export-AksSecurityReport -Path (Join-Path $TestDrive 'fleet.json') -PassThru
+        $json = Get-Content -Raw $file.FullName | ConvertFrom-Json
+        $json.clusters | Should -HaveCount $fleet.Count
+        $json.clusters | ForEach-Object { $_.live | Should -BeTrue }
+        $json.summary.findings | Should -Be @($fleet.Findings).Count
+    }
+}
+
 Describe 'The HTML report in a real browser' {
     BeforeAll {
         $script:Chromium = '/usr/bin/chromium'
         $script:Page = Join-Path $TestDrive 'browser/aks-security.html'
-        Get-OfflineResult | Export-AksSecurityReport -Path $Page
+        $suppressions = Join-Path $TestDrive 'browser-suppressions.json'
+        @(@{ checkId = 'AKS-API-005'; cluster = 'dev-*'; reason = 'Break-glass access until the bastion is ready'; expires = '2099-12-31' }) | ConvertTo-Json -AsArray | Set-Content $suppressions
+        $script:Audited = Test-AksSecurity -Path (Join-Path $ExamplesDirectory '*.json') -SuppressionPath $suppressions -WarningAction SilentlyContinue
+        $Audited | Export-AksSecurityReport -Path $Page
         # The build keeps the screenshot with the test results; run alone, it stays in the test drive.
         $results = Join-Path $RepoRoot 'out/test-results'
         $script:Screenshot = if (Test-Path $results) { Join-Path $results 'aks-security-report.png' } else { Join-Path $TestDrive 'aks-security-report.png' }
@@ -247,7 +302,7 @@ Describe 'The HTML report in a real browser' {
     It 'runs its script under its own Content-Security-Policy' {
         if (-not (Test-Path $Chromium)) { Set-ItResult -Skipped -Because "$Chromium is not installed (Debian package 'chromium')"; return }
         $dom = (Invoke-Chromium '--dump-dom', ([uri]::new($Page).AbsoluteUri)) -join "`n"
-        $count = @((Get-OfflineResult).Findings).Count
+        $count = @($Audited.Findings).Count
         # The script fills this counter in; a blocked script would leave it empty.
         $dom | Should -Match "Showing $count of $count"
     }

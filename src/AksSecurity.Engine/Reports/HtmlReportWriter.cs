@@ -47,6 +47,7 @@ public sealed class HtmlReportWriter : IReportWriter
             WriteClusterCards(html, report);
             WriteMostFrequent(html, report);
             WriteFindingsTable(html, report);
+            WriteSuppressed(html, report);
             WriteChecksPerCluster(html, report);
         }
 
@@ -60,7 +61,7 @@ public sealed class HtmlReportWriter : IReportWriter
 
     private static void WriteMasthead(StringBuilder html, SecurityReport report, string generated)
     {
-        var overall = report.ChecksRun == 0 ? (int?)null : (int)Math.Round(100.0 * report.ChecksPassed / report.ChecksRun, MidpointRounding.AwayFromZero);
+        var overall = report.Score;
         html.Append("<header class=\"masthead\"><div class=\"wrap masthead-inner\">\n<div class=\"brand\">");
         html.Append("<svg class=\"shield\" viewBox=\"0 0 24 24\" aria-hidden=\"true\"><path d=\"M12 2 4 5v6c0 5 3.4 9.4 8 11 4.6-1.6 8-6 8-11V5z\"/><path class=\"tick\" d=\"m8.5 12 2.5 2.5 4.5-5\"/></svg>");
         html.Append("<div><h1>").Append(E(report.Title)).Append("</h1><p class=\"meta\">Generated ").Append(generated)
@@ -76,7 +77,7 @@ public sealed class HtmlReportWriter : IReportWriter
         html.Append("<section class=\"kpis\" aria-label=\"Totals\">\n");
         Kpi(html, "kpi-neutral", report.Clusters.Count, "Clusters", $"{report.Clusters.Count(c => c.Passed)} without findings");
         Kpi(html, report.ChecksFailed == 0 ? "kpi-pass" : "kpi-neutral", report.ChecksPassed, "Checks passed", $"of {report.ChecksRun} run");
-        Kpi(html, "kpi-neutral", report.FindingCount, "Findings", "across all clusters");
+        Kpi(html, "kpi-neutral", report.FindingCount, "Findings", report.ChecksSuppressed > 0 ? $"{report.ChecksSuppressed} more suppressed" : "across all clusters");
         foreach (var severity in new[] { Severity.Critical, Severity.High, Severity.Medium, Severity.Low })
         {
             var count = report.FindingsOf(severity);
@@ -161,8 +162,8 @@ public sealed class HtmlReportWriter : IReportWriter
                 .Append(Ring(cluster.Score, 56, "ring-sm")).Append("<div class=\"card-title\"><h3 title=\"").Append(E(cluster.Id)).Append("\">")
                 .Append(E(cluster.DisplayName)).Append("</h3><p class=\"where\" title=\"").Append(E(cluster.Source)).Append("\">")
                 .Append(cluster.IsLive ? "live · " : "document · ").Append(E(Where(cluster))).Append("</p></div></div>\n");
-            html.Append("<p class=\"card-checks\"><strong>").Append(cluster.PassedCount).Append("</strong> of ").Append(cluster.Checks.Count)
-                .Append(" checks passed</p>\n");
+            html.Append("<p class=\"card-checks\"><strong>").Append(cluster.PassedCount).Append("</strong> of ").Append(cluster.ChecksRun)
+                .Append(" checks passed").Append(cluster.SkippedCount > 0 ? $" · {cluster.SkippedCount} not run" : "").Append("</p>\n");
             html.Append(StackedBar(cluster));
             html.Append("<ul class=\"chips\">");
             if (cluster.Passed)
@@ -173,6 +174,16 @@ public sealed class HtmlReportWriter : IReportWriter
             foreach (var severity in SeveritiesDescending.Where(s => cluster.FindingsOf(s) > 0))
             {
                 html.Append("<li class=\"chip sev-").Append(Slug(severity)).Append("\">").Append(cluster.FindingsOf(severity)).Append(' ').Append(severity).Append("</li>");
+            }
+
+            if (cluster.SuppressedCount > 0)
+            {
+                html.Append("<li class=\"chip chip-suppressed\">").Append(cluster.SuppressedCount).Append(" suppressed</li>");
+            }
+
+            if (cluster.ExpiredSuppressions.Count > 0)
+            {
+                html.Append("<li class=\"chip chip-expired\">").Append(cluster.ExpiredSuppressions.Count).Append(" expired suppression").Append(cluster.ExpiredSuppressions.Count == 1 ? "" : "s").Append("</li>");
             }
 
             html.Append("</ul>\n");
@@ -190,18 +201,18 @@ public sealed class HtmlReportWriter : IReportWriter
     private static string StackedBar(ReportCluster cluster)
     {
         // Each check that ran is a share of the bar: passed in green, failed in its most severe finding's colour.
-        if (cluster.Checks.Count == 0)
+        var verdicts = cluster.Checks.Where(c => c.State != CheckState.Skipped).ToList();
+        if (verdicts.Count == 0)
         {
             return "";
         }
 
         var bar = new StringBuilder("<svg class=\"stack\" viewBox=\"0 0 100 8\" preserveAspectRatio=\"none\" aria-hidden=\"true\">");
         var x = 0.0;
-        var groups = cluster.Checks.GroupBy(c => c.Passed ? "pass" : Slug(c.Findings.Max(f => f.Severity)))
-            .OrderBy(g => g.Key == "pass" ? 1 : 0).ThenByDescending(g => g.First().Severity);
+        var groups = verdicts.GroupBy(StateClass).OrderBy(g => g.Key == "pass" ? 2 : g.Key == "suppressed" ? 1 : 0).ThenByDescending(g => g.First().Severity);
         foreach (var group in groups)
         {
-            var width = 100.0 * group.Count() / cluster.Checks.Count;
+            var width = 100.0 * group.Count() / verdicts.Count;
             bar.Append(CultureInfo.InvariantCulture, $"<rect class=\"fill-{group.Key}\" x=\"{x:0.##}\" y=\"0\" width=\"{width:0.##}\" height=\"8\"/>");
             x += width;
         }
@@ -214,7 +225,7 @@ public sealed class HtmlReportWriter : IReportWriter
         // Across a fleet, one setting missing everywhere is one decision: the checks that failed on most clusters lead.
         const int shown = 8;
         var failing = report.Checks
-            .Select(check => (Check: check, Clusters: report.Clusters.Where(c => c.Checks.Any(o => o.Check == check && !o.Passed)).ToList()))
+            .Select(check => (Check: check, Clusters: report.Clusters.Where(c => c.Checks.Any(o => o.Check == check && o.State == CheckState.Failed)).ToList()))
             .Where(x => x.Clusters.Count > 0)
             .OrderByDescending(x => x.Clusters.Count).ThenByDescending(x => x.Clusters.Max(c => c.Checks.First(o => o.Check == x.Check).Severity))
             .ThenBy(x => x.Check.Id, StringComparer.Ordinal)
@@ -228,7 +239,7 @@ public sealed class HtmlReportWriter : IReportWriter
         foreach (var (check, clusters) in failing)
         {
             var severity = clusters.Max(c => c.Checks.First(o => o.Check == check).Severity) ?? Severity.Informational;
-            var ran = report.Clusters.Count(c => c.Checks.Any(o => o.Check == check));
+            var ran = report.Clusters.Count(c => c.Checks.Any(o => o.Check == check && o.State != CheckState.Skipped));
             html.Append("<li><span class=\"pill sev-").Append(Slug(severity)).Append("\">").Append(severity).Append("</span><a class=\"check\" href=\"")
                 .Append(E(check.HelpUri.AbsoluteUri)).Append("\">").Append(E(check.Id)).Append("</a><span class=\"freq-title\" title=\"")
                 .Append(E(string.Join(", ", clusters.Select(c => c.DisplayName)))).Append("\">").Append(E(check.Title)).Append("</span>")
@@ -298,20 +309,70 @@ public sealed class HtmlReportWriter : IReportWriter
         html.Append("</tbody></table>\n<p class=\"none\" id=\"none\" hidden=\"hidden\">No finding matches the filter.</p></section>\n");
     }
 
+    private static void WriteSuppressed(StringBuilder html, SecurityReport report)
+    {
+        var suppressed = report.Clusters.SelectMany(c => c.Suppressed.Select(s => (Cluster: c, Suppressed: s))).ToList();
+        var expired = report.Clusters.SelectMany(c => c.ExpiredSuppressions.Select(s => (Cluster: c, Suppression: s))).ToList();
+        if (suppressed.Count == 0 && expired.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<section class=\"panel\" id=\"suppressed\"><h2>Suppressed findings</h2>\n");
+        if (expired.Count > 0)
+        {
+            html.Append("<div class=\"alert\" role=\"note\"><strong>Expired suppressions are not honoured.</strong> Renew or remove them:<ul>");
+            foreach (var (cluster, suppression) in expired)
+            {
+                html.Append("<li><code>").Append(E(suppression.CheckId)).Append("</code> on ").Append(E(cluster.DisplayName)).Append(": ").Append(E(suppression.Reason))
+                    .Append(suppression.Expires is { } at ? $" (expired {at.UtcDateTime:yyyy-MM-dd})" : "").Append(suppression.Source.Length > 0 ? $" — {E(suppression.Source)}" : "").Append("</li>");
+            }
+
+            html.Append("</ul></div>\n");
+        }
+
+        if (suppressed.Count > 0)
+        {
+            html.Append("<table class=\"plain\"><thead><tr><th scope=\"col\">Severity</th><th scope=\"col\">Check</th><th scope=\"col\">Finding</th><th scope=\"col\">Cluster</th><th scope=\"col\">Reason</th><th scope=\"col\">Until</th></tr></thead><tbody>\n");
+            foreach (var (cluster, item) in suppressed)
+            {
+                html.Append("<tr><td><span class=\"pill sev-").Append(Slug(item.Severity)).Append("\">").Append(item.Severity).Append("</span></td><td><a class=\"check\" href=\"")
+                    .Append(E(report.Check(item.CheckId).HelpUri.AbsoluteUri)).Append("\">").Append(E(item.CheckId)).Append("</a></td><td>").Append(E(item.Title))
+                    .Append("</td><td>").Append(E(cluster.DisplayName)).Append("</td><td>").Append(E(item.Reason)).Append("</td><td>")
+                    .Append(item.Expires is { } until ? until.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "no end").Append("</td></tr>\n");
+            }
+
+            html.Append("</tbody></table>\n");
+        }
+
+        html.Append("</section>\n");
+    }
+
     private static void WriteChecksPerCluster(StringBuilder html, SecurityReport report)
     {
-        html.Append("<section class=\"panel\"><h2>Every check per cluster</h2>\n");
+        // Check titles name the problem, so a passed check's title is struck through: the problem is absent.
+        html.Append("<section class=\"panel\"><h2>Every check per cluster</h2>\n<p class=\"legend\"><span class=\"check-pass\"><span class=\"mark\">✓</span> passed: the problem is absent</span>")
+            .Append("<span class=\"check-high\"><span class=\"mark\">✕</span> failed</span><span class=\"check-suppressed\"><span class=\"mark\">‖</span> suppressed</span>")
+            .Append("<span class=\"check-skipped\"><span class=\"mark\">–</span> not run: no evidence or not applicable (hover for why)</span></p>\n");
         foreach (var cluster in report.Clusters)
         {
             html.Append("<details class=\"per-cluster\"").Append(report.Clusters.Count <= 3 ? " open=\"open\"" : "").Append("><summary><span class=\"sum-name\">").Append(E(cluster.DisplayName))
-                .Append("</span><span class=\"sum-count\">").Append(cluster.PassedCount).Append(" passed · ").Append(cluster.FailedCount).Append(" failed</span></summary>\n<ul class=\"checks\">");
+                .Append("</span><span class=\"sum-count\">").Append(cluster.PassedCount).Append(" passed · ").Append(cluster.FailedCount).Append(" failed")
+                .Append(cluster.SuppressedCount > 0 ? $" · {cluster.SuppressedCount} suppressed" : "").Append(cluster.SkippedCount > 0 ? $" · {cluster.SkippedCount} not run" : "")
+                .Append("</span></summary>\n<ul class=\"checks\">");
             foreach (var outcome in cluster.Checks)
             {
-                var state = outcome.Passed ? "pass" : Slug(outcome.Findings.Max(f => f.Severity));
-                html.Append("<li class=\"check-").Append(state).Append("\" title=\"").Append(E(outcome.Check.Title)).Append("\"><span class=\"mark\" aria-hidden=\"true\">")
-                    .Append(outcome.Passed ? "✓" : "✕").Append("</span><a href=\"").Append(E(outcome.Check.HelpUri.AbsoluteUri)).Append("\">").Append(E(outcome.Check.Id))
+                var (mark, said) = outcome.State switch
+                {
+                    CheckState.Passed => ("✓", "passed"),
+                    CheckState.Failed => ("✕", "failed"),
+                    CheckState.Suppressed => ("‖", "suppressed: " + outcome.Reason),
+                    _ => ("–", "not run: " + outcome.Reason),
+                };
+                html.Append("<li class=\"check-").Append(StateClass(outcome)).Append("\" title=\"").Append(E(outcome.State is CheckState.Passed or CheckState.Failed ? outcome.Check.Title : said))
+                    .Append("\"><span class=\"mark\" aria-hidden=\"true\">").Append(mark).Append("</span><a href=\"").Append(E(outcome.Check.HelpUri.AbsoluteUri)).Append("\">").Append(E(outcome.Check.Id))
                     .Append("</a><span class=\"check-title\">").Append(outcome.Check.Title == outcome.Check.Id ? "" : E(outcome.Check.Title)).Append("</span><span class=\"visually-hidden\">")
-                    .Append(outcome.Passed ? "passed" : "failed").Append("</span></li>");
+                    .Append(E(said)).Append("</span></li>");
             }
 
             html.Append("</ul></details>\n");
@@ -331,6 +392,15 @@ public sealed class HtmlReportWriter : IReportWriter
             + "<circle class=\"ring-track\" cx=\"18\" cy=\"18\" r=\"15.9155\"/>" + arc
             + $"<text x=\"18\" y=\"18\" class=\"ring-text\">{(score is { } t ? t.ToString(CultureInfo.InvariantCulture) : "–")}</text></svg>";
     }
+
+    /// <summary>The CSS state of an outcome: pass, suppressed, skipped, or the severity of a failure.</summary>
+    private static string StateClass(CheckOutcome outcome) => outcome.State switch
+    {
+        CheckState.Passed => "pass",
+        CheckState.Suppressed => "suppressed",
+        CheckState.Skipped => "skipped",
+        _ => Slug(outcome.Findings.Max(f => f.Severity)),
+    };
 
     private static string Band(int? score) => score switch
     {
@@ -429,6 +499,14 @@ main{margin-top:-38px}
 .chips{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:6px}
 .chip{font-size:.78rem;font-weight:600;border-radius:999px;padding:2px 10px;color:#fff}
 .chip-pass{background:#e4f3e7;color:var(--pass)}
+.chip-suppressed{background:#e8ebf0;color:#4b5563}
+.chip-expired{background:#fff4e5;color:#8a4b00;border:1px solid #f5c27a}
+.fill-suppressed{fill:#a7b0bd}
+.alert{background:#fff8eb;border:1px solid #f5c27a;border-radius:8px;padding:10px 14px;margin-bottom:12px;font-size:.9rem}
+.alert ul{margin:6px 0 0;padding-left:20px}
+table.plain{width:100%;border-collapse:collapse;font-size:.9rem}
+table.plain th{text-align:left;color:var(--muted);font-size:.8rem;text-transform:uppercase;letter-spacing:.04em;border-bottom:2px solid var(--line);padding:6px 8px}
+table.plain td{border-bottom:1px solid var(--line);padding:8px;vertical-align:top}
 .sev-critical.chip,.pill.sev-critical{background:var(--critical)}
 .sev-high.chip,.pill.sev-high{background:var(--high)}
 .sev-medium.chip,.pill.sev-medium{background:var(--medium);color:#3d2b00}
@@ -495,7 +573,11 @@ ul.checks{list-style:none;margin:10px 0 4px;padding:0;display:grid;grid-template
 ul.checks li{display:flex;gap:8px;align-items:baseline;font-size:.88rem;min-width:0}
 ul.checks a{font-family:"Cascadia Mono",Consolas,"DejaVu Sans Mono",Menlo,monospace;font-size:.84rem;font-weight:600;flex:none}
 .check-title{color:var(--muted);white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.check-pass .check-title{text-decoration:line-through;text-decoration-color:#9fb4a4;color:#7b8794}
+.legend{display:flex;flex-wrap:wrap;gap:6px 18px;margin:-4px 0 10px;font-size:.82rem;color:var(--muted)}
+.legend>span{display:inline-flex;gap:6px;align-items:center}
 .mark{flex:none;width:18px;height:18px;border-radius:50%;display:inline-flex;align-items:center;justify-content:center;font-size:.7rem;font-weight:700;color:#fff;background:var(--pass);align-self:center}
+.check-suppressed .mark{background:#a7b0bd}.check-skipped .mark{background:#fff;color:#8a94a3;border:1.5px dashed #a7b0bd}.check-skipped a,.check-skipped .check-title{color:#8a94a3}
 .check-critical .mark{background:var(--critical)}.check-high .mark{background:var(--high)}.check-medium .mark{background:var(--medium)}.check-low .mark{background:var(--low)}.check-informational .mark{background:var(--informational)}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 footer{color:var(--muted);font-size:.82rem;padding:10px 28px 36px}

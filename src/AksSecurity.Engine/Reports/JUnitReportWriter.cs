@@ -4,10 +4,12 @@ using System.Xml;
 namespace AksSecurity.Engine.Reports;
 
 /// <summary>
-/// JUnit XML valid against both the Ant JUnit schema (windyroad JUnit.xsd, the stricter: properties, system-out and
-/// system-err required, package and id on each aggregated testsuite) and the Jenkins junit-4 schema. Azure DevOps
-/// takes a failure's message attribute as the error message and its text as the stack trace; the testcase's
-/// classname (the cluster) becomes the test storage. One testsuite per cluster, one testcase per check that ran.
+/// JUnit XML valid against the Ant JUnit schema (windyroad JUnit.xsd, the stricter: properties, system-out and
+/// system-err required, package and id on each aggregated testsuite), and against the Jenkins junit-4 schema except for
+/// the message attribute of skipped (which Azure DevOps shows as the reason). Azure DevOps takes a failure's message
+/// attribute as the error message and its text as the stack trace; the testcase's classname (the cluster) becomes the
+/// test storage. One testsuite per cluster, one testcase per selected check: failed, passed, or skipped (suppressed, or
+/// no verdict) with the reason.
 /// </summary>
 public sealed class JUnitReportWriter : IReportWriter
 {
@@ -33,7 +35,7 @@ public sealed class JUnitReportWriter : IReportWriter
             xml.WriteAttributeString("tests", cluster.Checks.Count.ToString(CultureInfo.InvariantCulture));
             xml.WriteAttributeString("failures", cluster.FailedCount.ToString(CultureInfo.InvariantCulture));
             xml.WriteAttributeString("errors", "0");
-            xml.WriteAttributeString("skipped", "0");
+            xml.WriteAttributeString("skipped", (cluster.SuppressedCount + cluster.SkippedCount).ToString(CultureInfo.InvariantCulture));
             xml.WriteAttributeString("time", "0");
 
             xml.WriteStartElement("properties");
@@ -49,7 +51,15 @@ public sealed class JUnitReportWriter : IReportWriter
                 xml.WriteAttributeString("name", Token(TestReportText.TestName(outcome.Check)));
                 xml.WriteAttributeString("classname", Token(cluster.DisplayName));
                 xml.WriteAttributeString("time", "0");
-                if (!outcome.Passed)
+                if (outcome.State is CheckState.Suppressed or CheckState.Skipped)
+                {
+                    var reason = TestReportText.XmlSafe(TestReportText.SkipMessage(outcome));
+                    xml.WriteStartElement("skipped");
+                    xml.WriteAttributeString("message", reason);
+                    xml.WriteString(reason);
+                    xml.WriteEndElement();
+                }
+                else if (outcome.State == CheckState.Failed)
                 {
                     var message = TestReportText.XmlSafe(TestReportText.FailureMessage(outcome));
                     xml.WriteStartElement("failure");
@@ -63,7 +73,8 @@ public sealed class JUnitReportWriter : IReportWriter
             }
 
             var score = cluster.Score is { } value ? $" (score {value})" : "";
-            xml.WriteElementString("system-out", TestReportText.XmlSafe($"{cluster.DisplayName}: {cluster.FailedCount} of {cluster.Checks.Count} checks failed{score}. Source: {cluster.Source}"));
+            xml.WriteElementString("system-out", TestReportText.XmlSafe(
+                $"{cluster.DisplayName}: {cluster.FailedCount} of {cluster.ChecksRun} checks failed{score}, {cluster.SuppressedCount} suppressed, {cluster.SkippedCount} not run. Source: {cluster.Source}"));
             xml.WriteElementString("system-err", "");
             xml.WriteEndElement();
         }

@@ -33,6 +33,8 @@ public sealed class JsonReportWriter : IReportWriter
         json.WriteNumber("checksRun", report.ChecksRun);
         json.WriteNumber("checksPassed", report.ChecksPassed);
         json.WriteNumber("checksFailed", report.ChecksFailed);
+        json.WriteNumber("checksSuppressed", report.ChecksSuppressed);
+        json.WriteNumber("checksSkipped", report.ChecksSkipped);
         json.WriteNumber("findings", report.FindingCount);
         WriteBySeverity(json, report.FindingsOf);
         json.WriteEndObject();
@@ -53,8 +55,9 @@ public sealed class JsonReportWriter : IReportWriter
             json.WriteString("title", check.Title);
             WriteNullable(json, "severity", check.Severity?.ToString());
             WriteNullable(json, "category", check.Category);
-            WriteNullable(json, "description", check.Description);
+            WriteNullable(json, "rationale", check.Rationale);
             WriteNullable(json, "remediation", check.Remediation);
+            WriteNullable(json, "fixedBy", check.FixedBy);
             json.WriteString("helpUri", check.HelpUri.AbsoluteUri);
             json.WriteEndObject();
         }
@@ -82,9 +85,11 @@ public sealed class JsonReportWriter : IReportWriter
         }
 
         WriteNullable(json, "highestSeverity", cluster.HighestSeverity?.ToString());
-        json.WriteNumber("checksRun", cluster.Checks.Count);
+        json.WriteNumber("checksRun", cluster.ChecksRun);
         json.WriteNumber("checksPassed", cluster.PassedCount);
         json.WriteNumber("checksFailed", cluster.FailedCount);
+        json.WriteNumber("checksSuppressed", cluster.SuppressedCount);
+        json.WriteNumber("checksSkipped", cluster.SkippedCount);
         WriteBySeverity(json, cluster.FindingsOf);
 
         json.WriteStartArray("checks");
@@ -92,7 +97,8 @@ public sealed class JsonReportWriter : IReportWriter
         {
             json.WriteStartObject();
             json.WriteString("checkId", outcome.Check.Id);
-            json.WriteString("result", outcome.Passed ? "Passed" : "Failed");
+            json.WriteString("result", outcome.State.ToString());
+            WriteNullable(json, "reason", outcome.Reason);
             json.WriteEndObject();
         }
 
@@ -102,18 +108,51 @@ public sealed class JsonReportWriter : IReportWriter
         foreach (var finding in cluster.Findings)
         {
             json.WriteStartObject();
-            json.WriteString("checkId", finding.CheckId);
-            json.WriteString("severity", finding.Severity.ToString());
-            json.WriteString("title", finding.Title);
-            json.WriteString("evidence", finding.Evidence);
-            json.WriteString("remediation", finding.Remediation);
-            WriteNullable(json, "jsonPath", finding.JsonPath);
+            WriteFinding(json, finding);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+
+        json.WriteStartArray("suppressed");
+        foreach (var suppressed in cluster.Suppressed)
+        {
+            json.WriteStartObject();
+            WriteFinding(json, suppressed.Finding);
+            json.WriteString("reason", suppressed.Reason);
+            WriteNullable(json, "expires", Timestamp(suppressed.Expires));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+
+        json.WriteStartArray("expiredSuppressions");
+        foreach (var suppression in cluster.ExpiredSuppressions)
+        {
+            json.WriteStartObject();
+            json.WriteString("checkId", suppression.CheckId);
+            json.WriteString("cluster", suppression.Cluster);
+            json.WriteString("reason", suppression.Reason);
+            WriteNullable(json, "expires", Timestamp(suppression.Expires));
+            json.WriteString("source", suppression.Source);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
         json.WriteEndObject();
     }
+
+    private static void WriteFinding(Utf8JsonWriter json, Finding finding)
+    {
+        json.WriteString("checkId", finding.CheckId);
+        json.WriteString("severity", finding.Severity.ToString());
+        json.WriteString("title", finding.Title);
+        json.WriteString("evidence", finding.Evidence);
+        json.WriteString("remediation", finding.Remediation);
+        WriteNullable(json, "jsonPath", finding.JsonPath);
+    }
+
+    private static string? Timestamp(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
 
     private static void WriteBySeverity(Utf8JsonWriter json, Func<Severity, int> count)
     {

@@ -28,6 +28,11 @@ public sealed class MarkdownReportWriter : IReportWriter
         }
 
         md.Append(CultureInfo.InvariantCulture, $"**{report.Clusters.Count} cluster(s)**, {report.ChecksRun} checks run: **{report.ChecksPassed} passed**, **{report.ChecksFailed} failed**");
+        if (report.ChecksSuppressed > 0)
+        {
+            md.Append(CultureInfo.InvariantCulture, $", {report.ChecksSuppressed} suppressed");
+        }
+
         md.Append(CultureInfo.InvariantCulture, $" — {report.FindingCount} finding(s): ");
         md.Append(string.Join(" · ", SeveritiesDescending.Where(s => s != Severity.Informational || report.FindingsOf(s) > 0)
             .Select(s => $"{Icon(s)} {report.FindingsOf(s)} {s}")));
@@ -39,7 +44,7 @@ public sealed class MarkdownReportWriter : IReportWriter
         foreach (var cluster in report.Clusters)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {(cluster.Passed ? "✅" : "❌")} {Escape(cluster.DisplayName)} | {(cluster.Score is { } score ? $"{score}%" : "–")} | {cluster.PassedCount} / {cluster.Checks.Count} ");
+                $"| {(cluster.Passed ? "✅" : "❌")} {Escape(cluster.DisplayName)} | {(cluster.Score is { } score ? $"{score}%" : "–")} | {cluster.PassedCount} / {cluster.ChecksRun} ");
             foreach (var severity in new[] { Severity.Critical, Severity.High, Severity.Medium, Severity.Low })
             {
                 md.Append(CultureInfo.InvariantCulture, $"| {cluster.FindingsOf(severity)} ");
@@ -73,7 +78,7 @@ public sealed class MarkdownReportWriter : IReportWriter
         foreach (var cluster in report.Clusters)
         {
             md.Append("## ").Append(Escape(cluster.DisplayName)).Append("\n\n");
-            md.Append(CultureInfo.InvariantCulture, $"{(cluster.Score is { } score ? $"Score **{score}%** · " : "")}{cluster.PassedCount} of {cluster.Checks.Count} checks passed · ");
+            md.Append(CultureInfo.InvariantCulture, $"{(cluster.Score is { } score ? $"Score **{score}%** · " : "")}{cluster.PassedCount} of {cluster.ChecksRun} checks passed · ");
             md.Append(cluster.IsLive ? "resource " : "document ").Append(Code(cluster.Source)).Append("\n\n");
             if (cluster.Checks.Count == 0)
             {
@@ -82,7 +87,7 @@ public sealed class MarkdownReportWriter : IReportWriter
             }
 
             // The failed checks as a table; the passed ones on one line, so a fleet's summary stays short.
-            var failed = cluster.Checks.Where(c => !c.Passed).OrderByDescending(c => c.Severity).ThenBy(c => c.Check.Id, StringComparer.Ordinal).ToList();
+            var failed = cluster.Checks.Where(c => c.State == CheckState.Failed).OrderByDescending(c => c.Severity).ThenBy(c => c.Check.Id, StringComparer.Ordinal).ToList();
             if (failed.Count > 0)
             {
                 md.Append("| Check | Severity | Finding |\n|---|---|---|\n");
@@ -100,6 +105,24 @@ public sealed class MarkdownReportWriter : IReportWriter
             if (passed.Count > 0)
             {
                 md.Append(CultureInfo.InvariantCulture, $"✅ Passed ({passed.Count}): {Escape(string.Join(", ", passed))}\n\n");
+            }
+
+            foreach (var outcome in cluster.Checks.Where(c => c.State == CheckState.Suppressed))
+            {
+                var until = outcome.Expires is { } expires ? $" (until {expires.UtcDateTime:yyyy-MM-dd})" : "";
+                md.Append("⏸️ Suppressed: ").Append(CheckLink(outcome.Check)).Append(" — ").Append(Escape(outcome.Reason ?? "")).Append(Escape(until)).Append("\n\n");
+            }
+
+            var notRun = cluster.Checks.Where(c => c.State == CheckState.Skipped).Select(c => c.Check.Id).ToList();
+            if (notRun.Count > 0)
+            {
+                md.Append(CultureInfo.InvariantCulture, $"➖ Not run ({notRun.Count}): {Escape(string.Join(", ", notRun))}\n\n");
+            }
+
+            foreach (var expired in cluster.ExpiredSuppressions)
+            {
+                md.Append("⚠️ Expired suppression, not honoured: ").Append(Escape(expired.CheckId)).Append(" — ").Append(Escape(expired.Reason))
+                  .Append(Escape(expired.Expires is { } at ? $" (expired {at.UtcDateTime:yyyy-MM-dd})" : "")).Append("\n\n");
             }
         }
 

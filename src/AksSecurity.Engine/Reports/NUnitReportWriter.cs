@@ -22,7 +22,7 @@ public sealed class NUnitReportWriter : IReportWriter
         xml.WriteAttributeString("id", "0");
         xml.WriteAttributeString("name", TestReportText.XmlSafe(report.Title));
         xml.WriteAttributeString("fullname", TestReportText.XmlSafe(report.Title));
-        WriteCounts(xml, report.ChecksRun, report.ChecksPassed, report.ChecksFailed);
+        WriteCounts(xml, report.Clusters.Sum(c => c.Checks.Count), report.ChecksPassed, report.ChecksFailed, report.ChecksSuppressed + report.ChecksSkipped);
         xml.WriteAttributeString("result", report.ChecksFailed > 0 ? "Failed" : "Passed");
         xml.WriteAttributeString("random-seed", "0");
         WriteTimes(xml, time);
@@ -46,7 +46,7 @@ public sealed class NUnitReportWriter : IReportWriter
                 xml.WriteAttributeString("site", "Child");
             }
 
-            WriteCounts(xml, cluster.Checks.Count, cluster.PassedCount, cluster.FailedCount);
+            WriteCounts(xml, cluster.Checks.Count, cluster.PassedCount, cluster.FailedCount, cluster.SuppressedCount + cluster.SkippedCount);
             WriteTimes(xml, time);
 
             xml.WriteStartElement("properties");
@@ -57,7 +57,7 @@ public sealed class NUnitReportWriter : IReportWriter
             if (cluster.FailedCount > 0)
             {
                 xml.WriteStartElement("failure");
-                xml.WriteElementString("message", $"{cluster.FailedCount} of {cluster.Checks.Count} checks failed");
+                xml.WriteElementString("message", $"{cluster.FailedCount} of {cluster.ChecksRun} checks failed");
                 xml.WriteEndElement();
             }
 
@@ -82,9 +82,15 @@ public sealed class NUnitReportWriter : IReportWriter
         xml.WriteAttributeString("fullname", TestReportText.XmlSafe($"{cluster.DisplayName}.{outcome.Check.Id}"));
         xml.WriteAttributeString("methodname", outcome.Check.Id);
         xml.WriteAttributeString("classname", TestReportText.XmlSafe(cluster.DisplayName));
-        xml.WriteAttributeString("runstate", "Runnable");
+        // Suppressed and skipped checks are Skipped (Azure DevOps: Not executed), with the reason; a skipped one never ran.
+        xml.WriteAttributeString("runstate", outcome.State == CheckState.Skipped ? "Skipped" : "Runnable");
         xml.WriteAttributeString("seed", "0");
-        xml.WriteAttributeString("result", outcome.Passed ? "Passed" : "Failed");
+        xml.WriteAttributeString("result", outcome.State switch { CheckState.Passed => "Passed", CheckState.Failed => "Failed", _ => "Skipped" });
+        if (outcome.State is CheckState.Suppressed or CheckState.Skipped)
+        {
+            xml.WriteAttributeString("label", outcome.State == CheckState.Suppressed ? "Suppressed" : "NotRun");
+        }
+
         WriteTimes(xml, time);
         xml.WriteAttributeString("asserts", "0");
 
@@ -102,22 +108,28 @@ public sealed class NUnitReportWriter : IReportWriter
         WriteProperty(xml, "HelpUri", outcome.Check.HelpUri.AbsoluteUri);
         xml.WriteEndElement();
 
-        if (!outcome.Passed)
+        if (outcome.State == CheckState.Failed)
         {
             xml.WriteStartElement("failure");
             xml.WriteElementString("message", TestReportText.XmlSafe(TestReportText.FailureMessage(outcome)));
+            xml.WriteEndElement();
+        }
+        else if (outcome.State is CheckState.Suppressed or CheckState.Skipped)
+        {
+            xml.WriteStartElement("reason");
+            xml.WriteElementString("message", TestReportText.XmlSafe(TestReportText.SkipMessage(outcome)));
             xml.WriteEndElement();
         }
 
         xml.WriteEndElement();
     }
 
-    private static void WriteCounts(XmlWriter xml, int total, int passed, int failed)
+    private static void WriteCounts(XmlWriter xml, int total, int passed, int failed, int skipped)
     {
         foreach (var (name, value) in new[]
         {
             ("testcasecount", total), ("total", total), ("initiated", total), ("completed", total), ("passed", passed), ("failed", failed),
-            ("warnings", 0), ("inconclusive", 0), ("skipped", 0), ("asserts", 0),
+            ("warnings", 0), ("inconclusive", 0), ("skipped", skipped), ("asserts", 0),
         })
         {
             xml.WriteAttributeString(name, value.ToString(CultureInfo.InvariantCulture));

@@ -24,7 +24,11 @@ public sealed class SarifReportWriter : IReportWriter
     public void Write(SecurityReport report, Stream output)
     {
         var locations = new LocationResolver(report.Options.SourceRoot);
-        var results = report.Clusters.SelectMany(c => c.Findings.Select(f => (Cluster: c, Finding: f, Location: locations.Resolve(c, f)))).ToList();
+        // Suppressed findings are results too, marked as accepted, so code scanning shows them as dismissed rather than fixed.
+        var results = report.Clusters.SelectMany(c => c.Findings.Select(f => (Cluster: c, Finding: f, Suppression: (SuppressedFinding?)null))
+                .Concat(c.Suppressed.Select(s => (Cluster: c, Finding: s.Finding, Suppression: (SuppressedFinding?)s))))
+            .Select(r => (r.Cluster, r.Finding, r.Suppression, Location: locations.Resolve(r.Cluster, r.Finding)))
+            .ToList();
 
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
@@ -53,6 +57,7 @@ public sealed class SarifReportWriter : IReportWriter
         json.WriteStartObject();
         json.WriteBoolean("executionSuccessful", true);
         json.WriteString("endTimeUtc", report.GeneratedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
+        WriteExpiredSuppressions(json, report);
         json.WriteEndObject();
         json.WriteEndArray();
 
@@ -60,9 +65,9 @@ public sealed class SarifReportWriter : IReportWriter
 
         json.WriteStartArray("results");
         var ruleIndex = report.Checks.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.OrdinalIgnoreCase);
-        foreach (var (cluster, finding, location) in results)
+        foreach (var (cluster, finding, suppression, location) in results)
         {
-            WriteResult(json, cluster, finding, location, ruleIndex[finding.CheckId]);
+            WriteResult(json, cluster, finding, suppression, location, ruleIndex[finding.CheckId]);
         }
 
         json.WriteEndArray();
@@ -93,7 +98,7 @@ public sealed class SarifReportWriter : IReportWriter
         json.WriteStartObject();
         json.WriteString("id", check.Id);
         WriteMessage(json, "shortDescription", check.Title);
-        WriteMessage(json, "fullDescription", check.Description ?? check.Title);
+        WriteMessage(json, "fullDescription", check.Rationale ?? check.Title);
         json.WriteStartObject("help");
         json.WriteString("text", HelpText(check, markdown: false));
         json.WriteString("markdown", HelpText(check, markdown: true));
@@ -131,21 +136,25 @@ public sealed class SarifReportWriter : IReportWriter
     {
         var text = new StringBuilder();
         text.Append(markdown ? $"**{check.Id}** {check.Title}" : $"{check.Id}: {check.Title}");
-        if (check.Description is { Length: > 0 } why)
+        if (check.Rationale is { Length: > 0 } why)
         {
             text.Append("\n\n").Append(why);
         }
 
         if (check.Remediation is { Length: > 0 } fix)
         {
-            text.Append("\n\n").Append(markdown ? $"Fix: `{fix.Replace("`", "'")}`" : $"Fix: {fix}");
+            text.Append("\n\n").Append("Fix: ").Append(fix);
+            if (check.FixedBy is { } cmdlet)
+            {
+                text.Append(markdown ? $" (`{cmdlet}`)" : $" ({cmdlet})");
+            }
         }
 
         text.Append("\n\n").Append(markdown ? $"[{check.Id} in the check catalogue]({check.HelpUri.AbsoluteUri})" : $"More: {check.HelpUri.AbsoluteUri}");
         return text.ToString();
     }
 
-    private static void WriteResult(Utf8JsonWriter json, ReportCluster cluster, Finding finding, ResultLocation location, int ruleIndex)
+    private static void WriteResult(Utf8JsonWriter json, ReportCluster cluster, Finding finding, SuppressedFinding? suppression, ResultLocation location, int ruleIndex)
     {
         json.WriteStartObject();
         json.WriteString("ruleId", finding.CheckId);
@@ -185,8 +194,19 @@ public sealed class SarifReportWriter : IReportWriter
         // GitHub matches alerts across runs on this key; left out, upload-sarif hashes the text of the line instead,
         // which moves when the file changes. One cluster and one check make one alert; a check that failed several
         // ways on one cluster (two wide ranges) is told apart by its evidence.
+        if (suppression is not null)
+        {
+            json.WriteStartArray("suppressions");
+            json.WriteStartObject();
+            json.WriteString("kind", "external");
+            json.WriteString("status", "accepted");
+            json.WriteString("justification", suppression.Reason);
+            json.WriteEndObject();
+            json.WriteEndArray();
+        }
+
         json.WriteStartObject("partialFingerprints");
-        var several = cluster.Findings.Count(f => string.Equals(f.CheckId, finding.CheckId, StringComparison.OrdinalIgnoreCase)) > 1;
+        var several = cluster.Findings.Concat(cluster.Suppressed.Select(s => s.Finding)).Count(f => string.Equals(f.CheckId, finding.CheckId, StringComparison.OrdinalIgnoreCase)) > 1;
         json.WriteString("primaryLocationLineHash", Fingerprint(cluster.Id, finding.CheckId, several ? finding.Evidence : null));
         json.WriteEndObject();
 
@@ -202,9 +222,37 @@ public sealed class SarifReportWriter : IReportWriter
 
         json.WriteString("evidence", finding.Evidence);
         json.WriteString("remediation", finding.Remediation);
+        if (suppression?.Expires is { } expires)
+        {
+            json.WriteString("suppressionExpires", expires.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"));
+        }
+
         json.WriteEndObject();
         json.WriteEndObject();
     }
+
+    private static void WriteExpiredSuppressions(Utf8JsonWriter json, SecurityReport report)
+    {
+        // An expired suppression is a configuration problem of the run: said once per cluster it no longer covers.
+        var expired = report.Clusters.SelectMany(c => c.ExpiredSuppressions.Select(s => (Cluster: c, Suppression: s))).ToList();
+        if (expired.Count == 0)
+        {
+            return;
+        }
+
+        json.WriteStartArray("toolConfigurationNotifications");
+        foreach (var (cluster, suppression) in expired)
+        {
+            json.WriteStartObject();
+            json.WriteString("level", "warning");
+            WriteMessage(json, "message", $"{cluster.DisplayName}: the suppression of {suppression.CheckId} ({suppression.Reason}) expired {Expiry(suppression.Expires)} and was not honoured.");
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static string Expiry(DateTimeOffset? expires) => expires is { } at ? "on " + at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'") : "";
 
     /// <summary>A stable hash of a cluster and check (and, for a check with several findings, the finding's evidence).</summary>
     public static string Fingerprint(string clusterId, string checkId, string? evidence)

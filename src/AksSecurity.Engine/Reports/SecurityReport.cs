@@ -1,12 +1,14 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using AksSecurity.Engine.Checks;
 
 namespace AksSecurity.Engine.Reports;
 
 /// <summary>
 /// The results of one audit, arranged the way every report format needs them: one entry per cluster (results of
-/// several Test- cmdlets for the same cluster and source merged), each check that ran with its outcome, and the
-/// checks' metadata. Reports show only what the results hold: nothing is read from the clusters again.
+/// several Test- cmdlets, or of Test-AksSecurity, for the same cluster and source merged), each selected check with its
+/// outcome, and the checks' metadata from the catalogue. Reports show only what the results hold: nothing is read from
+/// the clusters again.
 /// </summary>
 public sealed class SecurityReport
 {
@@ -29,17 +31,23 @@ public sealed class SecurityReport
     /// <summary>Clusters ordered by name, then id and source, so a report does not depend on pipeline order.</summary>
     public IReadOnlyList<ReportCluster> Clusters { get; }
 
-    /// <summary>Every check that ran on at least one cluster, by id.</summary>
+    /// <summary>Every check with an outcome on at least one cluster, by id.</summary>
     public IReadOnlyList<ReportCheck> Checks { get; }
 
-    public int ChecksRun => Clusters.Sum(c => c.Checks.Count);
+    /// <summary>Checks that gave a verdict (passed, failed or suppressed), summed over the clusters.</summary>
+    public int ChecksRun => Clusters.Sum(c => c.ChecksRun);
     public int ChecksPassed => Clusters.Sum(c => c.PassedCount);
     public int ChecksFailed => Clusters.Sum(c => c.FailedCount);
+    public int ChecksSuppressed => Clusters.Sum(c => c.SuppressedCount);
+    public int ChecksSkipped => Clusters.Sum(c => c.SkippedCount);
     public int FindingCount => Clusters.Sum(c => c.Findings.Count);
 
     public int FindingsOf(Severity severity) => Clusters.Sum(c => c.FindingsOf(severity));
 
-    /// <summary>Every finding of every cluster, most severe first.</summary>
+    /// <summary>The score over every cluster's checks, weighted like a cluster's; null when no check ran.</summary>
+    public int? Score => ChecksRun == 0 ? null : ReportCluster.WeightedScore(Clusters.SelectMany(c => c.Checks));
+
+    /// <summary>Every remaining finding of every cluster, most severe first.</summary>
     public IEnumerable<(ReportCluster Cluster, Finding Finding)> AllFindings() =>
         Clusters.SelectMany(c => c.Findings.Select(f => (Cluster: c, Finding: f)))
             .OrderByDescending(x => x.Finding.Severity)
@@ -48,18 +56,48 @@ public sealed class SecurityReport
 
     public ReportCheck Check(string id) => Checks.First(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase));
 
-    public static SecurityReport Create(IEnumerable<ClusterTestResult> results, ReportOptions? options = null)
+    public static SecurityReport Create(IEnumerable<ClusterTestResult> results, ReportOptions? options = null) =>
+        Create(results, Array.Empty<AuditResult>(), options);
+
+    /// <summary>A report of Test- cmdlet results and Test-AksSecurity results together; the same cluster from both is one cluster.</summary>
+    public static SecurityReport Create(IEnumerable<ClusterTestResult> results, IEnumerable<AuditResult> audits, ReportOptions? options = null)
     {
         options ??= new ReportOptions();
-        var merged = Merge(results);
+        var merged = new List<MergedResult>();
+        var index = new Dictionary<(string, string), MergedResult>();
+        MergedResult Entry(string id, string name, string source)
+        {
+            var key = (id.ToUpperInvariant(), source.ToUpperInvariant());
+            if (!index.TryGetValue(key, out var entry))
+            {
+                index.Add(key, entry = new MergedResult(id, name, source));
+                merged.Add(entry);
+            }
 
-        var checkIds = merged.SelectMany(m => m.ChecksRun).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+            return entry;
+        }
+
+        foreach (var result in results)
+        {
+            Entry(result.ClusterId, result.ClusterName, result.Source).Add(result.ChecksRun, result.Findings);
+        }
+
+        foreach (var audit in audits)
+        {
+            var entry = Entry(audit.ClusterId, audit.ClusterName, audit.Source);
+            entry.Add(audit.ChecksRun, audit.Findings);
+            entry.Suppressed.AddRange(audit.Suppressed.Where(s => !entry.Suppressed.Any(e => SameFinding(e.Finding, s.Finding))));
+            entry.Skipped.AddRange(audit.Skipped.Where(s => !entry.Skipped.Any(e => Same(e.CheckId, s.CheckId))));
+            entry.Expired.AddRange(audit.ExpiredSuppressions.Where(s => !entry.Expired.Contains(s)));
+        }
+
+        var checkIds = merged.SelectMany(m => m.ChecksRun.Concat(m.Skipped.Select(s => s.CheckId))).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         var checks = checkIds.Select(id => ResolveCheck(id, options, merged)).ToList();
         var byId = checks.ToDictionary(c => c.Id, StringComparer.OrdinalIgnoreCase);
 
         var names = DisplayNames(merged);
         var clusters = merged
-            .Select((m, i) => new ReportCluster(m.ClusterId, m.ClusterName, names[i], m.Source, m.Findings, m.ChecksRun.Select(id => byId[id]).ToList()))
+            .Select((m, i) => new ReportCluster(m, names[i], byId))
             .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
             .ThenBy(c => c.Id, StringComparer.OrdinalIgnoreCase)
             .ThenBy(c => c.Source, StringComparer.Ordinal)
@@ -67,66 +105,61 @@ public sealed class SecurityReport
         return new SecurityReport(options, clusters, checks);
     }
 
-    private sealed record MergedResult(string ClusterId, string ClusterName, string Source, List<Finding> Findings, List<string> ChecksRun);
-
-    private static List<MergedResult> Merge(IEnumerable<ClusterTestResult> results)
+    /// <summary>Everything given about one cluster and source.</summary>
+    internal sealed class MergedResult(string clusterId, string clusterName, string source)
     {
-        // Test-AksApiAccess and Test-AksPolicy on the same cluster are one cluster in the report.
-        var merged = new List<MergedResult>();
-        var index = new Dictionary<(string, string), MergedResult>();
-        foreach (var result in results)
-        {
-            var key = (result.ClusterId.ToUpperInvariant(), result.Source.ToUpperInvariant());
-            if (!index.TryGetValue(key, out var entry))
-            {
-                entry = new MergedResult(result.ClusterId, result.ClusterName, result.Source, new List<Finding>(), new List<string>());
-                index.Add(key, entry);
-                merged.Add(entry);
-            }
+        public string ClusterId { get; } = clusterId;
+        public string ClusterName { get; } = clusterName;
+        public string Source { get; } = source;
+        public List<Finding> Findings { get; } = new();
+        public List<string> ChecksRun { get; } = new();
+        public List<SuppressedFinding> Suppressed { get; } = new();
+        public List<SkippedCheck> Skipped { get; } = new();
+        public List<Suppression> Expired { get; } = new();
 
-            foreach (var id in result.ChecksRun.Concat(result.Findings.Select(f => f.CheckId)))
+        public void Add(IEnumerable<string> checksRun, IEnumerable<Finding> findings)
+        {
+            var list = findings.ToList();
+            foreach (var id in checksRun.Concat(list.Select(f => f.CheckId)).Where(id => !ChecksRun.Contains(id, StringComparer.OrdinalIgnoreCase)))
             {
-                if (!entry.ChecksRun.Contains(id, StringComparer.OrdinalIgnoreCase))
-                {
-                    entry.ChecksRun.Add(id);
-                }
+                ChecksRun.Add(id);
             }
 
             // The same result piped twice is not two findings.
-            entry.Findings.AddRange(result.Findings.Where(f => !entry.Findings.Any(e => SameFinding(e, f))));
+            Findings.AddRange(list.Where(f => !Findings.Any(e => SameFinding(e, f))));
         }
-
-        return merged;
     }
 
-    private static bool SameFinding(Finding a, Finding b) =>
-        string.Equals(a.CheckId, b.CheckId, StringComparison.OrdinalIgnoreCase) && a.Evidence == b.Evidence && a.JsonPath == b.JsonPath && a.Title == b.Title;
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private static bool SameFinding(Finding a, Finding b) => Same(a.CheckId, b.CheckId) && a.Evidence == b.Evidence && a.JsonPath == b.JsonPath && a.Title == b.Title;
 
     private static ReportCheck ResolveCheck(string id, ReportOptions options, List<MergedResult> results)
     {
         var metadata = options.CheckLookup?.Invoke(id);
-        var findings = results.SelectMany(r => r.Findings).Where(f => string.Equals(f.CheckId, id, StringComparison.OrdinalIgnoreCase)).ToList();
+        var findings = results.SelectMany(r => r.Findings.Concat(r.Suppressed.Select(s => s.Finding))).Where(f => Same(f.CheckId, id)).ToList();
         var helpUri = new UriBuilder(options.DocumentationUri) { Fragment = id.ToLowerInvariant() }.Uri;
         return new ReportCheck(
             metadata?.Id ?? id,
             metadata?.Title ?? findings.Select(f => f.Title).FirstOrDefault() ?? id,
             metadata?.Severity ?? (findings.Count > 0 ? findings.Max(f => f.Severity) : null),
-            metadata?.Category,
-            metadata?.Description,
+            metadata?.Category.ToString(),
+            metadata?.Rationale,
             metadata?.Remediation,
+            metadata is { FixedBy.Length: > 0 } ? metadata.FixedBy : null,
             helpUri);
     }
 
     private static string[] DisplayNames(List<MergedResult> results)
     {
         // A name alone, unless two clusters share it: then where each one is from (its resource group or its file).
-        var names = results.Select(r => r.ClusterName).ToArray();
+        var names = results.Select(r => r.ClusterName.Length > 0 ? r.ClusterName : r.ClusterId).ToArray();
         var duplicated = names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < names.Length; i++)
         {
             if (duplicated.Contains(names[i]))
             {
-                names[i] = $"{results[i].ClusterName} ({Whereabouts(results[i])})";
+                names[i] = $"{names[i]} ({Whereabouts(results[i])})";
             }
         }
 
@@ -146,7 +179,7 @@ public sealed class SecurityReport
     private static string Whereabouts(MergedResult result)
     {
         var group = Regex.Match(result.ClusterId, "/resourceGroups/([^/]+)/", RegexOptions.IgnoreCase);
-        if (string.Equals(result.Source, result.ClusterId, StringComparison.OrdinalIgnoreCase) && group.Success)
+        if (Same(result.Source, result.ClusterId) && group.Success)
         {
             return group.Groups[1].Value;
         }
@@ -165,31 +198,56 @@ public sealed class SecurityReport
 }
 
 /// <summary>A check as the reports describe it: metadata from the catalogue when known, otherwise from its findings.</summary>
-public sealed record ReportCheck(string Id, string Title, Severity? Severity, string? Category, string? Description, string? Remediation, Uri HelpUri);
+public sealed record ReportCheck(string Id, string Title, Severity? Severity, string? Category, string? Rationale, string? Remediation, string? FixedBy, Uri HelpUri);
 
-/// <summary>One check on one cluster: passed, or failed with its findings.</summary>
-public sealed record CheckOutcome(ReportCheck Check, IReadOnlyList<Finding> Findings)
+/// <summary>What became of a check on a cluster.</summary>
+public enum CheckState
 {
-    public bool Passed => Findings.Count == 0;
+    Passed,
+    Failed,
+
+    /// <summary>Failed, and a suppression accepts it.</summary>
+    Suppressed,
+
+    /// <summary>Selected but gave no verdict (evidence not read, a template expression, not applicable).</summary>
+    Skipped,
+}
+
+/// <summary>One check on one cluster: its state, its findings (remaining or suppressed), and why it was suppressed or skipped.</summary>
+public sealed record CheckOutcome(ReportCheck Check, CheckState State, IReadOnlyList<Finding> Findings, string? Reason = null, DateTimeOffset? Expires = null)
+{
+    public bool Passed => State == CheckState.Passed;
 
     /// <summary>The most severe finding's severity, else the check's own.</summary>
     public Severity? Severity => Findings.Count > 0 ? Findings.Max(f => f.Severity) : Check.Severity;
 }
 
-/// <summary>One cluster of a report: the checks that ran on it and their outcomes.</summary>
+/// <summary>One cluster of a report: the checks selected for it and their outcomes.</summary>
 public sealed class ReportCluster
 {
-    internal ReportCluster(string id, string name, string displayName, string source, IReadOnlyList<Finding> findings, IReadOnlyList<ReportCheck> checksRun)
+    internal ReportCluster(SecurityReport.MergedResult merged, string displayName, IReadOnlyDictionary<string, ReportCheck> checks)
     {
-        Id = id;
-        Name = name;
+        Id = merged.ClusterId;
+        Name = merged.ClusterName;
         DisplayName = displayName;
-        Source = source;
-        Findings = findings.OrderByDescending(f => f.Severity).ThenBy(f => f.CheckId, StringComparer.Ordinal).ToList();
-        Checks = checksRun
-            .OrderBy(c => c.Id, StringComparer.Ordinal)
-            .Select(c => new CheckOutcome(c, Findings.Where(f => string.Equals(f.CheckId, c.Id, StringComparison.OrdinalIgnoreCase)).ToList()))
-            .ToList();
+        Source = merged.Source;
+        Findings = merged.Findings.OrderByDescending(f => f.Severity).ThenBy(f => f.CheckId, StringComparer.Ordinal).ToList();
+        Suppressed = merged.Suppressed.OrderByDescending(f => f.Severity).ThenBy(f => f.CheckId, StringComparer.Ordinal).ToList();
+        ExpiredSuppressions = merged.Expired;
+
+        var outcomes = new List<CheckOutcome>();
+        foreach (var id in merged.ChecksRun)
+        {
+            var failures = Findings.Where(f => string.Equals(f.CheckId, id, StringComparison.OrdinalIgnoreCase)).ToList();
+            var accepted = Suppressed.Where(s => string.Equals(s.CheckId, id, StringComparison.OrdinalIgnoreCase)).ToList();
+            outcomes.Add(failures.Count > 0 ? new CheckOutcome(checks[id], CheckState.Failed, failures)
+                : accepted.Count > 0 ? new CheckOutcome(checks[id], CheckState.Suppressed, accepted.Select(s => s.Finding).ToList(), accepted[0].Reason, accepted[0].Expires)
+                : new CheckOutcome(checks[id], CheckState.Passed, Array.Empty<Finding>()));
+        }
+
+        outcomes.AddRange(merged.Skipped.Where(s => !merged.ChecksRun.Contains(s.CheckId, StringComparer.OrdinalIgnoreCase))
+            .Select(s => new CheckOutcome(checks[s.CheckId], CheckState.Skipped, Array.Empty<Finding>(), s.Reason)));
+        Checks = outcomes.OrderBy(c => c.Check.Id, StringComparer.Ordinal).ToList();
     }
 
     public string Id { get; }
@@ -204,21 +262,45 @@ public sealed class ReportCluster
     /// <summary>True when the cluster was read from ARM: its source is its resource id.</summary>
     public bool IsLive => string.Equals(Source, Id, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Findings, most severe first.</summary>
+    /// <summary>Remaining findings, most severe first.</summary>
     public IReadOnlyList<Finding> Findings { get; }
 
-    /// <summary>Every check that ran, by id.</summary>
+    /// <summary>Findings a suppression accepts, most severe first.</summary>
+    public IReadOnlyList<SuppressedFinding> Suppressed { get; }
+
+    /// <summary>Suppressions that matched a failure here but had expired, so were not honoured.</summary>
+    public IReadOnlyList<Suppression> ExpiredSuppressions { get; }
+
+    /// <summary>Every selected check, by id: passed, failed, suppressed or skipped.</summary>
     public IReadOnlyList<CheckOutcome> Checks { get; }
 
-    public int PassedCount => Checks.Count(c => c.Passed);
-    public int FailedCount => Checks.Count - PassedCount;
+    public int PassedCount => Checks.Count(c => c.State == CheckState.Passed);
+    public int FailedCount => Checks.Count(c => c.State == CheckState.Failed);
+    public int SuppressedCount => Checks.Count(c => c.State == CheckState.Suppressed);
+    public int SkippedCount => Checks.Count(c => c.State == CheckState.Skipped);
+
+    /// <summary>Checks that gave a verdict: passed, failed or suppressed.</summary>
+    public int ChecksRun => Checks.Count - SkippedCount;
+
     public bool Passed => Findings.Count == 0;
     public Severity? HighestSeverity => Findings.Count == 0 ? null : Findings[0].Severity;
 
-    /// <summary>Share of the checks run that passed, 0–100; null when no check ran.</summary>
-    public int? Score => Checks.Count == 0 ? null : (int)Math.Round(100.0 * PassedCount / Checks.Count, MidpointRounding.AwayFromZero);
+    /// <summary>
+    /// 0–100 as Test-AksSecurity scores (SecurityAudit.Score): the severity-weighted share of passed checks among passed
+    /// and failed ones, rounded down; suppressed and skipped checks do not count. Null when no check ran.
+    /// </summary>
+    public int? Score => ChecksRun == 0 ? null : WeightedScore(Checks);
 
     public int FindingsOf(Severity severity) => Findings.Count(f => f.Severity == severity);
+
+    /// <summary>
+    /// SecurityAudit.Score over outcomes: passed checks weigh by the check's severity, failed ones by their most severe
+    /// finding, as the audit counts them; a check of unknown severity (not in the catalogue) weighs nothing.
+    /// </summary>
+    internal static int WeightedScore(IEnumerable<CheckOutcome> outcomes) => SecurityAudit.Score(outcomes
+        .Where(o => o.State is CheckState.Passed or CheckState.Failed)
+        .GroupBy(o => o.Severity ?? Severity.Informational)
+        .Select(g => new SeverityCount { Severity = g.Key, Passed = g.Count(o => o.Passed), Failed = g.Count(o => !o.Passed) }));
 }
 
 /// <summary>Where an offline cluster came from: the file and, for files with several clusters, the entry within it.</summary>

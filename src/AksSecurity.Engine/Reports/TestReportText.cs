@@ -25,6 +25,11 @@ internal static class TestReportText
         return text.ToString();
     }));
 
+    /// <summary>Why a check is reported as skipped: the suppression's reason and expiry with what it accepts, or why it gave no verdict.</summary>
+    public static string SkipMessage(CheckOutcome outcome) => outcome.State == CheckState.Suppressed
+        ? $"Suppressed: {outcome.Reason}" + (outcome.Expires is { } expires ? $" (until {expires.UtcDateTime:yyyy-MM-dd HH:mm} UTC)" : "") + "\n\n" + FailureMessage(outcome)
+        : $"Not run: {outcome.Reason}";
+
     public static XmlWriterSettings XmlSettings => new() { Indent = true, Encoding = ReportWriters.Utf8NoBom, NewLineChars = "\n" };
 
     /// <summary>Text XML 1.0 can carry: characters it forbids (control characters from a document) become U+FFFD.</summary>

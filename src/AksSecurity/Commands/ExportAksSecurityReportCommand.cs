@@ -6,15 +6,16 @@ using AksSecurity.Infrastructure;
 namespace AksSecurity.Commands;
 
 /// <summary>
-/// Writes the results of the Test- cmdlets as reports: SARIF, NUnit, JUnit, JSON, Markdown, HTML. Collects every piped
-/// result first, so results of several cmdlets for one cluster become one cluster in the report, then writes each file
-/// through ShouldProcess. An existing file is replaced only with -Force.
+/// Writes the results of Test-AksSecurity and the other Test- cmdlets as reports: SARIF, NUnit, JUnit, JSON, Markdown,
+/// HTML. Collects every piped result first, so results of several cmdlets for one cluster become one cluster in the
+/// report, then writes each file through ShouldProcess. An existing file is replaced only with -Force.
 /// </summary>
 [Cmdlet(VerbsData.Export, "AksSecurityReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportAksSecurityReportCommand : AksCmdlet
 {
     private readonly List<ClusterTestResult> _results = new();
+    private readonly List<AuditResult> _audits = new();
 
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [AllowEmptyCollection]
@@ -46,9 +47,12 @@ public sealed class ExportAksSecurityReportCommand : AksCmdlet
                 case ClusterTestResult result:
                     _results.Add(result);
                     break;
+                case AuditResult audit:
+                    _audits.Add(audit);
+                    break;
                 default:
                     WriteError(new ErrorRecord(
-                        new ArgumentException($"Export-AksSecurityReport takes the results of the Test- cmdlets ({typeof(ClusterTestResult).FullName}), not {item?.BaseObject.GetType().FullName ?? "null"}."),
+                        new ArgumentException($"Export-AksSecurityReport takes the results of Test-AksSecurity ({typeof(AuditResult).FullName}) and of the other Test- cmdlets ({typeof(ClusterTestResult).FullName}), not {item?.BaseObject.GetType().FullName ?? "null"}."),
                         "UnsupportedInput", ErrorCategory.InvalidType, item));
                     break;
             }
@@ -69,12 +73,12 @@ public sealed class ExportAksSecurityReportCommand : AksCmdlet
             return;
         }
 
-        if (_results.Count == 0)
+        if (_results.Count == 0 && _audits.Count == 0)
         {
             WriteWarning("No results were piped in: the report lists no clusters.");
         }
 
-        var report = SecurityReport.Create(_results, new ReportOptions
+        var report = SecurityReport.Create(_results, _audits, new ReportOptions
         {
             Title = Title,
             SourceRoot = SessionState.Path.CurrentFileSystemLocation.ProviderPath,

@@ -18,14 +18,14 @@ public class JsonAndMarkdownWritersTests
         Assert.Equal(new[] { "schemaVersion", "title", "generatedAt", "tool", "summary", "clusters", "checks" }, json.Select(p => p.Key));
         Assert.Equal(1, (int)json["schemaVersion"]!);
         Assert.Equal("2026-05-04T09:30:00.000Z", (string)json["generatedAt"]!);
-        Assert.Equal(new[] { "clusters", "clustersPassed", "checksRun", "checksPassed", "checksFailed", "findings", "findingsBySeverity" },
+        Assert.Equal(new[] { "clusters", "clustersPassed", "checksRun", "checksPassed", "checksFailed", "checksSuppressed", "checksSkipped", "findings", "findingsBySeverity" },
             json["summary"]!.AsObject().Select(p => p.Key));
         Assert.Equal(report.FindingCount, (int)json["summary"]!["findings"]!);
         Assert.Equal(new[] { "Critical", "High", "Medium", "Low", "Informational" }, json["summary"]!["findingsBySeverity"]!.AsObject().Select(p => p.Key));
 
         var cluster = json["clusters"]!.AsArray().Single(c => (string)c!["clusterName"]! == "test-wide")!.AsObject();
         Assert.Equal(new[] { "clusterId", "clusterName", "displayName", "source", "live", "passed", "score", "highestSeverity", "checksRun", "checksPassed",
-            "checksFailed", "findingsBySeverity", "checks", "findings" }, cluster.Select(p => p.Key));
+            "checksFailed", "checksSuppressed", "checksSkipped", "findingsBySeverity", "checks", "findings", "suppressed", "expiredSuppressions" }, cluster.Select(p => p.Key));
         Assert.Equal("Critical", (string)cluster["highestSeverity"]!);
         Assert.False((bool)cluster["live"]!);
         var finding = cluster["findings"]![0]!.AsObject();
@@ -33,6 +33,7 @@ public class JsonAndMarkdownWritersTests
         Assert.Equal(("AKS-API-002", "Critical"), ((string)finding["checkId"]!, (string)finding["severity"]!));
         Assert.Equal("Failed", (string)cluster["checks"]!.AsArray().Single(c => (string)c!["checkId"]! == "AKS-API-002")!["result"]!);
         Assert.Equal(report.Checks.Count, json["checks"]!.AsArray().Count);
+        Assert.Equal(new[] { "id", "title", "severity", "category", "rationale", "remediation", "fixedBy", "helpUri" }, json["checks"]![0]!.AsObject().Select(p => p.Key));
     }
 
     [Fact]

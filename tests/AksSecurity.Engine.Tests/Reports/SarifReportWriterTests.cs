@@ -46,16 +46,20 @@ public class SarifReportWriterTests
     [Fact]
     public void Catalogue_metadata_becomes_the_rule_description_and_help()
     {
-        var lookup = (string id) => new CheckMetadata { Id = id, Title = $"Title of {id}", Severity = Severity.Low, Category = "Network", Description = $"Why {id} matters.", Remediation = $"Fix-{id}" };
+        var lookup = (string id) => new SecurityCheck
+        {
+            Id = id, Title = $"Title of {id}", Severity = Severity.Low, Category = CheckCategory.ApiServer, Evidence = CheckEvidence.Document,
+            Rationale = $"Why {id} matters.", Remediation = $"Do what fixes {id}.", FixedBy = "Set-AksApiAccess",
+        };
         var report = ReportFixtures.Report(new[] { Result(LiveId, LiveId, new[] { "AKS-API-006" }) }, lookup);
         var sarif = ReportWriters.Render(report, ReportFormat.Sarif);
         var rule = Run(sarif)["tool"]!["driver"]!["rules"]![0]!;
 
         Assert.Equal("Title of AKS-API-006", (string)rule["shortDescription"]!["text"]!);
         Assert.Equal("Why AKS-API-006 matters.", (string)rule["fullDescription"]!["text"]!);
-        Assert.Contains("Fix: `Fix-AKS-API-006`", (string)rule["help"]!["markdown"]!);
+        Assert.Contains("Fix: Do what fixes AKS-API-006. (`Set-AksApiAccess`)", (string)rule["help"]!["markdown"]!);
         Assert.Equal("note", (string)rule["defaultConfiguration"]!["level"]!);
-        Assert.Contains("Network", rule["properties"]!["tags"]!.AsArray().Select(t => (string)t!));
+        Assert.Contains("ApiServer", rule["properties"]!["tags"]!.AsArray().Select(t => (string)t!));
         Assert.Empty(Run(sarif)["results"]!.AsArray());
         Assert.Empty(ReportFixtures.SarifSchemaErrors(sarif));
     }
@@ -107,7 +111,7 @@ public class SarifReportWriterTests
     [Fact]
     public void Documents_outside_the_source_root_are_absolute_file_uris()
     {
-        var report = SecurityReport.Create(ReportFixtures.OfflineResults(), new ReportOptions { SourceRoot = Path.GetTempPath() });
+        var report = SecurityReport.Create(ReportFixtures.OfflineResults(), new ReportOptions { SourceRoot = Path.Combine(Path.GetTempPath(), $"elsewhere-{Guid.NewGuid():N}") });
         var run = Run(ReportWriters.Render(report, ReportFormat.Sarif));
         var uri = (string)run["results"]![0]!["locations"]![0]!["physicalLocation"]!["artifactLocation"]!["uri"]!;
 

@@ -28,7 +28,8 @@ public class SecurityReportTests
         Assert.Equal(new[] { "AKS-POL-001", "AKS-API-005" }, cluster.Findings.Select(f => f.CheckId));
         Assert.Equal(Severity.High, cluster.HighestSeverity);
         Assert.True(cluster.IsLive);
-        Assert.Equal(33, cluster.Score);
+        // Weighted as Test-AksSecurity weighs: AKS-API-001 High passed (5) of High failed (5) and Medium failed (3).
+        Assert.Equal(38, cluster.Score);
     }
 
     [Fact]
@@ -57,17 +58,17 @@ public class SecurityReportTests
     [Fact]
     public void Check_metadata_comes_from_the_lookup_and_else_from_the_findings()
     {
-        var lookup = (string id) => id == "AKS-API-001"
-            ? new CheckMetadata { Id = id, Title = "Authorized IP ranges are set", Severity = Severity.High, Category = "Network", Description = "Why.", Remediation = "Set-AksApiAccess" }
-            : null;
-        var report = ReportFixtures.Report(new[] { Result(ClusterA, ClusterA, new[] { "AKS-API-001", "AKS-API-005", "AKS-API-006" }, Finding("AKS-API-005", Severity.Medium)) }, lookup);
+        var results = new[] { Result(ClusterA, ClusterA, new[] { "AKS-API-001", "AKS-TST-005", "AKS-TST-006" }, Finding("AKS-TST-005", Severity.Medium)) };
+        var report = ReportFixtures.Report(results);
 
         var known = report.Check("AKS-API-001");
-        Assert.Equal(("Authorized IP ranges are set", Severity.High, "Network"), (known.Title, known.Severity, known.Category));
+        Assert.Equal(("API server is reachable from any address", Severity.High, "ApiServer", "Set-AksApiAccess"), (known.Title, known.Severity, known.Category, known.FixedBy));
+        Assert.StartsWith("A public API server without authorized IP ranges", known.Rationale);
         Assert.Equal("https://github.com/aks-security/AksSecurity/blob/main/docs/checks.md#aks-api-001", known.HelpUri.AbsoluteUri);
-        Assert.Equal(("AKS-API-005 failed", Severity.Medium), (report.Check("AKS-API-005").Title, report.Check("AKS-API-005").Severity));
-        // Passed everywhere and not in the catalogue: the id is all a report can say.
-        Assert.Equal(("AKS-API-006", (Severity?)null), (report.Check("AKS-API-006").Title, report.Check("AKS-API-006").Severity));
+        // Not in the catalogue: the title and severity of its findings, or only its id when it never failed.
+        Assert.Equal(("AKS-TST-005 failed", Severity.Medium), (report.Check("AKS-TST-005").Title, report.Check("AKS-TST-005").Severity));
+        Assert.Equal(("AKS-TST-006", (Severity?)null), (report.Check("AKS-TST-006").Title, report.Check("AKS-TST-006").Severity));
+        Assert.Equal("AKS-API-001", ReportFixtures.Report(results, _ => null).Check("AKS-API-001").Title);
     }
 
     [Fact]

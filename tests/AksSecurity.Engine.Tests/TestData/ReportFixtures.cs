@@ -36,8 +36,21 @@ internal static class ReportFixtures
             .SelectMany(entry => EvaluateAll(new ClusterEvidence(entry.Document, online: false)))
             .ToList();
 
-    public static SecurityReport Report(IEnumerable<ClusterTestResult> results, Func<string, CheckMetadata?>? lookup = null) =>
-        SecurityReport.Create(results, new ReportOptions { GeneratedAt = Generated, ToolVersion = "0.1.0", CheckLookup = lookup, SourceRoot = RepositoryRoot });
+    public static ReportOptions Options(Func<string, SecurityCheck?>? lookup = null) =>
+        new() { GeneratedAt = Generated, ToolVersion = "0.1.0", CheckLookup = lookup ?? CheckCatalog.Find, SourceRoot = RepositoryRoot };
+
+    public static SecurityReport Report(IEnumerable<ClusterTestResult> results, Func<string, SecurityCheck?>? lookup = null) =>
+        SecurityReport.Create(results, Options(lookup));
+
+    /// <summary>Test-AksSecurity's results on every example document, with the given suppressions in force at <see cref="Generated"/>.</summary>
+    public static List<AuditResult> AuditResults(params Suppression[] suppressions)
+    {
+        var audit = new SecurityAudit(suppressions: new SuppressionSet(suppressions), clock: () => Generated);
+        return Directory.GetFiles(ExampleClusters.ExamplesDirectory, "*.json").Order(StringComparer.Ordinal)
+            .SelectMany(ClusterDocumentReader.ReadFile)
+            .Select(entry => audit.Evaluate(new ClusterEvidence(entry.Document, online: false)))
+            .ToList();
+    }
 
     public static SecurityReport OfflineReport() => Report(OfflineResults());
 
