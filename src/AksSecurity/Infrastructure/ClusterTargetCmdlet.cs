@@ -11,9 +11,9 @@ namespace AksSecurity.Infrastructure;
 /// </summary>
 public abstract class ClusterTargetCmdlet : AksCmdlet
 {
-    protected const string ByNameSet = "ByName";
-    protected const string ByIdSet = "ById";
-    protected const string ByInputObjectSet = "ByInputObject";
+    protected const string ByNameSet = ClusterTarget.ByNameSet;
+    protected const string ByIdSet = ClusterTarget.ByIdSet;
+    protected const string ByInputObjectSet = ClusterTarget.ByInputObjectSet;
 
     [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
     [ArgumentCompleter(typeof(ResourceGroupCompleter))]
@@ -39,20 +39,9 @@ public abstract class ClusterTargetCmdlet : AksCmdlet
     public AksCluster? InputObject { get; set; }
 
     /// <summary>The cluster this pipeline item names; validation errors throw InvalidArgument before anything is sent.</summary>
-    internal ClusterResourceId TargetId() => ParameterSetName switch
-    {
-        ByIdSet => ClusterResourceId.Parse(Id),
-        ByInputObjectSet => ClusterResourceId.Parse(InputObject!.Id),
-        _ => ClusterResourceId.Create(SubscriptionId ?? Connection.SubscriptionId
-            ?? throw new AksSecurityException(AksErrorKind.InvalidArgument, "No subscription: pass -SubscriptionId or connect with -Subscription.", "SubscriptionId"),
-            ResourceGroupName, Name),
-    };
+    internal ClusterResourceId TargetId() =>
+        ClusterTarget.Resolve(ParameterSetName, Id, InputObject, SubscriptionId, ResourceGroupName, Name, () => Connection);
 
     /// <summary>What error records name as their target.</summary>
-    internal string TargetText => ParameterSetName switch
-    {
-        ByIdSet => Id,
-        ByInputObjectSet => InputObject?.Id ?? "",
-        _ => $"{ResourceGroupName}/{Name}",
-    };
+    internal string TargetText => ClusterTarget.Describe(ParameterSetName, Id, InputObject, ResourceGroupName, Name);
 }

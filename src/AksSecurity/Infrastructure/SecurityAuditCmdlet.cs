@@ -15,9 +15,9 @@ namespace AksSecurity.Infrastructure;
 /// </summary>
 public abstract class SecurityAuditCmdlet : AksCmdlet
 {
-    protected const string ByNameSet = "ByName";
-    protected const string ByIdSet = "ById";
-    protected const string ByInputObjectSet = "ByInputObject";
+    protected const string ByNameSet = ClusterTarget.ByNameSet;
+    protected const string ByIdSet = ClusterTarget.ByIdSet;
+    protected const string ByInputObjectSet = ClusterTarget.ByInputObjectSet;
     protected const string ByPathSet = "ByPath";
     protected const string ByLiteralPathSet = "ByLiteralPath";
     protected const string AllSet = "All";
@@ -278,21 +278,10 @@ public abstract class SecurityAuditCmdlet : AksCmdlet
         OnResult(result);
     }
 
-    private ClusterResourceId TargetId() => ParameterSetName switch
-    {
-        ByIdSet => ClusterResourceId.Parse(Id),
-        ByInputObjectSet => ClusterResourceId.Parse(InputObject!.Id),
-        _ => ClusterResourceId.Create(SubscriptionId.FirstOrDefault() ?? Connection.SubscriptionId
-            ?? throw new AksSecurityException(AksErrorKind.InvalidArgument, "No subscription: pass -SubscriptionId or connect with -Subscription.", "SubscriptionId"),
-            ResourceGroupName, Name),
-    };
+    private ClusterResourceId TargetId() =>
+        ClusterTarget.Resolve(ParameterSetName, Id, InputObject, SubscriptionId.FirstOrDefault(), ResourceGroupName, Name, () => Connection);
 
-    private string TargetText => ParameterSetName switch
-    {
-        ByIdSet => Id,
-        ByInputObjectSet => InputObject?.Id ?? "",
-        _ => $"{ResourceGroupName}/{Name}",
-    };
+    private string TargetText => ClusterTarget.Describe(ParameterSetName, Id, InputObject, ResourceGroupName, Name);
 
     /// <summary>The -SuppressionPath file: JSON read by the engine, PSD1 read here as PowerShell data (no code runs).</summary>
     private SuppressionSet Suppressions()

@@ -41,8 +41,6 @@ public sealed class ManagedClusterClientTests : IClassFixture<FakeArmFixture>
         return await client.ApplyAsync(current, change, _sink, CancellationToken.None);
     }
 
-    private IEnumerable<RecordedRequest> Puts => _arm.Server.Requests.Where(r => r.Method == "PUT");
-
     [Fact]
     public async Task Get_returns_the_document_and_its_etag()
     {
@@ -92,7 +90,7 @@ public sealed class ManagedClusterClientTests : IClassFixture<FakeArmFixture>
         Assert.True(result.Changed);
         Assert.Equal(new[] { "52.3.4.5/32" }, result.Cluster.View.AuthorizedIpRanges);
         Assert.Equal("Succeeded", result.Cluster.View.ProvisioningState);
-        var put = Assert.Single(Puts);
+        var put = Assert.Single(_arm.Puts);
         Assert.Equal(before["eTag"]!.GetValue<string>(), put.Headers["If-Match"]);
         // The operation URL is followed exactly as given: its own api-version and signature parameters.
         Assert.Contains(_arm.Server.Requests, r => r.Path.Contains("/operations/") && r.Query.Contains("api-version=2025-03-01") && r.Query.Contains("&s="));
@@ -107,7 +105,7 @@ public sealed class ManagedClusterClientTests : IClassFixture<FakeArmFixture>
 
         await ApplyAsync(client, Open, Ranges("52.3.4.5/32"));
 
-        var sent = (JsonObject)JsonNode.Parse(Assert.Single(Puts).Body!)!;
+        var sent = (JsonObject)JsonNode.Parse(Assert.Single(_arm.Puts).Body!)!;
         JsonPaths.Set(sent, ManagedClusterView.AuthorizedIpRangesPath, null);
         sent["properties"]!.AsObject().Remove("apiServerAccessProfile");
         before["properties"]!.AsObject().Remove("apiServerAccessProfile");
@@ -126,7 +124,7 @@ public sealed class ManagedClusterClientTests : IClassFixture<FakeArmFixture>
 
         Assert.True(plan.IsEmpty);
         Assert.False(again.Changed);
-        Assert.Empty(Puts);
+        Assert.Empty(_arm.Puts);
     }
 
     [Fact]
@@ -144,7 +142,7 @@ public sealed class ManagedClusterClientTests : IClassFixture<FakeArmFixture>
         var final = _arm.Server.GetCluster(Open.Id)!;
         Assert.Equal("platform-team", final["tags"]!["owner"]!.GetValue<string>());
         Assert.Equal(new[] { "52.3.4.5/32" }, result.Cluster.View.AuthorizedIpRanges);
-        Assert.Equal(new[] { 412, 200 }, Puts.Select(p => p.Status));
+        Assert.Equal(new[] { 412, 200 }, _arm.Puts.Select(p => p.Status));
         Assert.Contains(_sink.Of("warning"), w => w.Contains("changed by someone else"));
     }
 
@@ -158,7 +156,7 @@ public sealed class ManagedClusterClientTests : IClassFixture<FakeArmFixture>
         var ex = await Assert.ThrowsAsync<AksSecurityException>(() => ApplyAsync(client, Open, Ranges("52.3.4.5/32")));
 
         Assert.Equal(AksErrorKind.ConcurrentChange, ex.Kind);
-        Assert.Equal(2, Puts.Count());
+        Assert.Equal(2, _arm.Puts.Count());
         Assert.Empty(_arm.Server.GetCluster(Open.Id)!.AsObject()["properties"]!["apiServerAccessProfile"]?["authorizedIPRanges"]?.AsArray() ?? new JsonArray());
     }
 
@@ -172,8 +170,8 @@ public sealed class ManagedClusterClientTests : IClassFixture<FakeArmFixture>
         var result = await client.ApplyAsync(current, Ranges("52.3.4.5/32"), _sink, CancellationToken.None);
 
         Assert.True(result.Changed);
-        Assert.Equal(409, Puts.First().Status);
-        Assert.Equal(200, Puts.Last().Status);
+        Assert.Equal(409, _arm.Puts.First().Status);
+        Assert.Equal(200, _arm.Puts.Last().Status);
         Assert.Contains(_sink.Of("warning"), w => w.Contains("Another operation is running"));
         Assert.Contains(_sink.Of("progress"), p => p.Contains("Upgrading"));
     }

@@ -23,8 +23,6 @@ public sealed class AadRbacAndKeyVaultApplyTests : IClassFixture<FakeArmFixture>
         arm.Server.Reset();
     }
 
-    private IEnumerable<RecordedRequest> Puts => _arm.Server.Requests.Where(r => r.Method == "PUT");
-
     private async Task<ClusterChangeRunner> RunnerAsync()
     {
         var runner = new ClusterChangeRunner(await _arm.ConnectAsync(_sink));
@@ -54,7 +52,7 @@ public sealed class AadRbacAndKeyVaultApplyTests : IClassFixture<FakeArmFixture>
         var result = await ApplyAsync(runner, Private, Entra());
 
         Assert.True(result.Changed);
-        var put = Assert.Single(Puts);
+        var put = Assert.Single(_arm.Puts);
         Assert.Equal(etag, put.Headers["If-Match"]);
         var sent = (JsonObject)JsonNode.Parse(put.Body!)!;
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse($$"""{"managed": true, "enableAzureRBAC": true, "adminGroupObjectIDs": ["{{EntraClusters.GroupA}}"]}"""),
@@ -67,7 +65,7 @@ public sealed class AadRbacAndKeyVaultApplyTests : IClassFixture<FakeArmFixture>
         var again = await runner.PlanAsync(Private, Entra(), _sink, CancellationToken.None);
         Assert.True(again.IsEmpty, again.Describe());
         Assert.False((await runner.ApplyAsync(again, Entra(), _sink, CancellationToken.None)).Changed);
-        Assert.Empty(Puts);
+        Assert.Empty(_arm.Puts);
     }
 
     [Fact]
@@ -76,7 +74,7 @@ public sealed class AadRbacAndKeyVaultApplyTests : IClassFixture<FakeArmFixture>
         var runner = await RunnerAsync();
         var ex = await Assert.ThrowsAsync<AksSecurityException>(() => runner.PlanAsync(Open, Entra(), _sink, CancellationToken.None));
         Assert.Equal(AksErrorKind.NotSupported, ex.Kind);
-        Assert.Empty(Puts);
+        Assert.Empty(_arm.Puts);
     }
 
     [Fact]
@@ -86,7 +84,7 @@ public sealed class AadRbacAndKeyVaultApplyTests : IClassFixture<FakeArmFixture>
         var change = new AadRbacChange(new AadRbacRequest { DisableLocalAccounts = true });
         var ex = await Assert.ThrowsAsync<AksSecurityException>(() => runner.PlanAsync(Private, change, _sink, CancellationToken.None));
         Assert.Equal(AksErrorKind.LockoutRisk, ex.Kind);
-        Assert.Empty(Puts);
+        Assert.Empty(_arm.Puts);
     }
 
     [Fact]
@@ -98,7 +96,7 @@ public sealed class AadRbacAndKeyVaultApplyTests : IClassFixture<FakeArmFixture>
 
         var result = await ApplyAsync(runner, Private, Entra());
 
-        Assert.Equal(new[] { 412, 200 }, Puts.Select(p => p.Status));
+        Assert.Equal(new[] { 412, 200 }, _arm.Puts.Select(p => p.Status));
         var final = _arm.Server.GetCluster(Private.Id)!;
         Assert.Equal("platform-team", final["tags"]!["owner"]!.GetValue<string>());
         Assert.True(result.Cluster.View.ManagedEntraId);
@@ -114,7 +112,7 @@ public sealed class AadRbacAndKeyVaultApplyTests : IClassFixture<FakeArmFixture>
 
         var result = await ApplyAsync(runner, Open, change);
 
-        var sent = (JsonObject)JsonNode.Parse(Assert.Single(Puts).Body!)!;
+        var sent = (JsonObject)JsonNode.Parse(Assert.Single(_arm.Puts).Body!)!;
         Assert.True(JsonNode.DeepEquals(
             JsonNode.Parse("""{"azureKeyvaultSecretsProvider": {"enabled": true, "config": {"enableSecretRotation": "true", "rotationPollInterval": "5m"}}}"""),
             sent["properties"]!["addonProfiles"]));
@@ -123,7 +121,7 @@ public sealed class AadRbacAndKeyVaultApplyTests : IClassFixture<FakeArmFixture>
         _arm.Server.ClearRequests();
         var again = await runner.PlanAsync(Open, new KeyVaultCsiChange(new KeyVaultCsiRequest { EnableSecretRotation = true, RotationPollInterval = "300s" }), _sink, CancellationToken.None);
         Assert.True(again.IsEmpty, again.Describe());
-        Assert.Empty(Puts);
+        Assert.Empty(_arm.Puts);
     }
 
     [Fact]
@@ -138,7 +136,7 @@ public sealed class AadRbacAndKeyVaultApplyTests : IClassFixture<FakeArmFixture>
 
         var result = await ApplyAsync(runner, Open, new KeyVaultCsiChange(new KeyVaultCsiRequest { EnableSecretRotation = true }));
 
-        Assert.Equal(new[] { 412, 200 }, Puts.Select(p => p.Status));
+        Assert.Equal(new[] { 412, 200 }, _arm.Puts.Select(p => p.Status));
         var addons = _arm.Server.GetCluster(Open.Id)!["properties"]!["addonProfiles"]!.AsObject();
         // Their key, their enabled add-on, our rotation: nothing of theirs lost, no second key.
         Assert.Equal(new[] { "azurekeyvaultsecretsprovider" }, addons.Select(a => a.Key));
@@ -156,10 +154,10 @@ public sealed class AadRbacAndKeyVaultApplyTests : IClassFixture<FakeArmFixture>
         var result = await ApplyAsync(runner, Open, new KeyVaultCsiChange(new KeyVaultCsiRequest { Disable = true }));
         Assert.False(result.Cluster.View.KeyVaultSecretsProviderEnabled);
         Assert.Equal("2m", result.Cluster.View.RotationPollInterval);
-        Assert.Single(Puts);
+        Assert.Single(_arm.Puts);
 
         _arm.Server.ClearRequests();
         Assert.True((await runner.PlanAsync(Open, new KeyVaultCsiChange(new KeyVaultCsiRequest { Disable = true }), _sink, CancellationToken.None)).IsEmpty);
-        Assert.Empty(Puts);
+        Assert.Empty(_arm.Puts);
     }
 }

@@ -20,8 +20,6 @@ public sealed class ClusterConfigurationApplyTests : IClassFixture<FakeArmFixtur
         arm.Server.Reset();
     }
 
-    private IEnumerable<RecordedRequest> Puts => _arm.Server.Requests.Where(r => r.Method == "PUT");
-
     private async Task<(ControlPlan Plan, ApplyResult? Result)> RunAsync(IClusterChange change)
     {
         var runner = new ClusterChangeRunner(await _arm.ConnectAsync(_sink));
@@ -36,7 +34,7 @@ public sealed class ClusterConfigurationApplyTests : IClassFixture<FakeArmFixtur
         var (plan, result) = await RunAsync(new WorkloadIdentityChange());
 
         Assert.Equal(2, plan.ClusterPlan.Changes.Count);
-        var put = Assert.Single(Puts);
+        var put = Assert.Single(_arm.Puts);
         Assert.False(string.IsNullOrEmpty(put.Headers["If-Match"]));
         var sent = JsonNode.Parse(put.Body!)!;
         Assert.True(sent["properties"]!["oidcIssuerProfile"]!["enabled"]!.GetValue<bool>());
@@ -46,7 +44,7 @@ public sealed class ClusterConfigurationApplyTests : IClassFixture<FakeArmFixtur
         _arm.Server.ClearRequests();
         var (again, _) = await RunAsync(new WorkloadIdentityChange());
         Assert.True(again.IsEmpty);
-        Assert.Empty(Puts);
+        Assert.Empty(_arm.Puts);
     }
 
     [Fact]
@@ -62,7 +60,7 @@ public sealed class ClusterConfigurationApplyTests : IClassFixture<FakeArmFixtur
 
         var result = await runner.ApplyAsync(plan, change, _sink, CancellationToken.None);
 
-        Assert.Equal(new[] { 412, 200 }, Puts.Select(p => p.Status));
+        Assert.Equal(new[] { 412, 200 }, _arm.Puts.Select(p => p.Status));
         var final = _arm.Server.GetCluster(Open.Id)!;
         Assert.Equal("platform-team", final["tags"]!["owner"]!.GetValue<string>());
         Assert.Equal(48, final["properties"]!["securityProfile"]!["imageCleaner"]!["intervalHours"]!.GetValue<int>());
@@ -84,7 +82,7 @@ public sealed class ClusterConfigurationApplyTests : IClassFixture<FakeArmFixtur
         Assert.False(final["properties"]!["addonProfiles"]!["kubeDashboard"]!["enabled"]!.GetValue<bool>());
         _arm.Server.ClearRequests();
         Assert.True((await RunAsync(new LegacyAddonChange(Array.Empty<string>()))).Plan.IsEmpty);
-        Assert.Empty(Puts);
+        Assert.Empty(_arm.Puts);
     }
 
     [Fact]
@@ -94,7 +92,7 @@ public sealed class ClusterConfigurationApplyTests : IClassFixture<FakeArmFixtur
         var (plan, result) = await RunAsync(new UpgradePolicyChange(new UpgradePolicyRequest { UpgradeChannel = "stable", NodeOSUpgradeChannel = "SecurityPatch" }));
 
         Assert.Empty(plan.Resources);
-        Assert.Equal(new[] { Open.Id }, Puts.Select(p => p.Path));
+        Assert.Equal(new[] { Open.Id }, _arm.Puts.Select(p => p.Path));
         Assert.Equal("stable", result!.Cluster.View.UpgradeChannel);
         Assert.Equal("SecurityPatch", result.Cluster.View.NodeOSUpgradeChannel);
     }

@@ -22,8 +22,6 @@ public sealed class UpgradePolicyApplyTests : IClassFixture<FakeArmFixture>
         arm.Server.Reset();
     }
 
-    private IEnumerable<RecordedRequest> Puts => _arm.Server.Requests.Where(r => r.Method == "PUT");
-
     private static UpgradePolicyChange Policy(string? schedule = null) => new(new UpgradePolicyRequest
     {
         UpgradeChannel = "patch",
@@ -62,8 +60,8 @@ public sealed class UpgradePolicyApplyTests : IClassFixture<FakeArmFixture>
             Open.Id,
             $"{Open.Id}/maintenanceConfigurations/aksManagedAutoUpgradeSchedule",
             $"{Open.Id}/maintenanceConfigurations/aksManagedNodeOSUpgradeSchedule",
-        }, Puts.Select(p => p.Path));
-        Assert.All(Puts.Skip(1), p => Assert.Equal(201, p.Status));
+        }, _arm.Puts.Select(p => p.Path));
+        Assert.All(_arm.Puts.Skip(1), p => Assert.Equal(201, p.Status));
         var stored = _arm.Server.GetResource($"{Open.Id}/maintenanceConfigurations/aksManagedNodeOSUpgradeSchedule")!;
         Assert.Equal("{\"schedule\":{\"weekly\":{\"intervalWeeks\":1,\"dayOfWeek\":\"Sunday\"}},\"durationHours\":6,\"utcOffset\":\"+01:00\",\"startTime\":\"01:00\"}",
             JsonPaths.Display(stored["properties"]!["maintenanceWindow"]));
@@ -72,7 +70,7 @@ public sealed class UpgradePolicyApplyTests : IClassFixture<FakeArmFixture>
         _arm.Server.ClearRequests();
         var again = await ApplyAsync(Policy());
         Assert.True(again.IsEmpty);
-        Assert.Empty(Puts);
+        Assert.Empty(_arm.Puts);
         // The cluster and the two configurations were read, nothing else about them.
         Assert.Equal(3, _arm.Server.Requests.Count(r => r.Method == "GET" && r.Path.StartsWith(Open.Id, StringComparison.OrdinalIgnoreCase)));
     }
@@ -90,7 +88,7 @@ public sealed class UpgradePolicyApplyTests : IClassFixture<FakeArmFixture>
 
         var write = Assert.Single(plan.Resources);
         Assert.StartsWith("Update maintenance configuration aksManagedAutoUpgradeSchedule", write.Describe());
-        Assert.Equal(200, Puts.Single(p => p.Path == id).Status);
+        Assert.Equal(200, _arm.Puts.Single(p => p.Path == id).Status);
         var window = _arm.Server.GetResource(id)!["properties"]!["maintenanceWindow"]!;
         Assert.Null(window["schedule"]!["absoluteMonthly"]);
         Assert.Equal("Sunday", window["schedule"]!["weekly"]!["dayOfWeek"]!.GetValue<string>());

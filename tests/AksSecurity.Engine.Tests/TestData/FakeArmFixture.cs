@@ -45,6 +45,9 @@ public sealed class FakeArmFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
+    /// <summary>The PUTs the server received, in order.</summary>
+    public IEnumerable<RecordedRequest> Puts => Server.Requests.Where(r => r.Method == "PUT");
+
     public static SecureString Secure(string text)
     {
         var secure = new SecureString();
