@@ -118,15 +118,19 @@ public sealed class FakeKubernetesKubeConfigTests : IClassFixture<FakeKubernetes
         var job = KubernetesYaml.Deserialize<V1Job>(KubernetesControllerTests.Job("kb", FakeKubernetesServer.NodeNames[0]).ToJsonString());
         await client.BatchV1.CreateNamespacedJobAsync(job, "default");
 
-        V1Job live;
-        var deadline = DateTime.UtcNow.AddSeconds(3);
-        do
+        // Waits the way a client does: a watch on the Job by name until it is complete.
+        var completed = new TaskCompletionSource<V1Job>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watchCancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await foreach (var (_, item) in client.BatchV1.WatchListNamespacedJobAsync("default", fieldSelector: "metadata.name=kb", cancellationToken: watchCancel.Token))
         {
-            await Task.Delay(20);
-            live = await client.BatchV1.ReadNamespacedJobAsync("kb", "default");
+            if (item.Status?.Succeeded == 1)
+            {
+                completed.SetResult(item);
+                break;
+            }
         }
-        while (live.Status?.Succeeded != 1 && DateTime.UtcNow < deadline);
-        Assert.Equal(1, live.Status?.Succeeded);
+
+        var live = await completed.Task;
         Assert.Contains(live.Status!.Conditions, c => c.Type == "Complete" && c.Status == "True");
 
         var pod = Assert.Single((await client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "job-name=kb")).Items);

@@ -11,6 +11,9 @@ internal sealed record Caller(string AuthKind, string User, bool Forbidden)
     public bool IsAuthenticated => AuthKind is not ("None" or "Rejected");
 }
 
+/// <summary>What a watch follows: a collection, optionally narrowed by label and field selectors.</summary>
+internal sealed record WatchScope(ResourceType Type, string? Namespace, Func<IReadOnlyDictionary<string, string>, bool> Labels, Func<JsonObject, bool> Fields);
+
 /// <summary>A parsed REST target: /api/v1/[namespaces/{ns}/]{plural}[/{name}[/{subresource}]] or the /apis/{group}/{version}/… equivalent.</summary>
 internal sealed record ResourceTarget(ResourceType Type, string? Namespace, string? Name, string? Subresource);
 
@@ -107,11 +110,6 @@ internal sealed class KubernetesApi(KubernetesState state)
             return KubeStatus.Forbidden(target.Type, target.Name, target.Namespace, VerbOf(request.Method, target, watch), caller.User);
         }
 
-        if (watch)
-        {
-            return KubeStatus.Failure(405, "MethodNotAllowed", "the fake Kubernetes API server does not support watch; poll with GET instead", new JsonObject());
-        }
-
         if (target.Subresource is not null)
         {
             return target.Subresource == "status" && request.Method == "GET" ? Get(target) : KubeStatus.UnknownPath();
@@ -136,6 +134,51 @@ internal sealed class KubernetesApi(KubernetesState state)
             return KubeStatus.BadRequest(e.Message);
         }
     }
+
+    /// <summary>
+    /// Checks a watch request (GET on a collection with watch=true): the resource, the caller's rights and the selectors.
+    /// A single object is watched with fieldSelector=metadata.name=NAME, as clients do.
+    /// </summary>
+    public (WatchScope? Scope, FakeResponse? Problem) PrepareWatch(FakeRequest request, Caller caller)
+    {
+        var (target, unknown) = Resolve(request.Segments);
+        if (target is null)
+        {
+            return (null, unknown);
+        }
+
+        if (caller.Forbidden)
+        {
+            return (null, KubeStatus.Forbidden(target.Type, target.Name, target.Namespace, "watch", caller.User));
+        }
+
+        if (target.Name is not null)
+        {
+            return (null, KubeStatus.BadRequest("the fake Kubernetes API server watches collections only: use fieldSelector=metadata.name=<name>"));
+        }
+
+        try
+        {
+            return (new WatchScope(
+                target.Type,
+                target.Namespace,
+                Selectors.ParseLabels(request.QueryValue("labelSelector")),
+                Selectors.ParseFields(request.QueryValue("fieldSelector"), target.Type)), null);
+        }
+        catch (FormatException e)
+        {
+            return (null, KubeStatus.BadRequest(e.Message));
+        }
+    }
+
+    /// <summary>The objects a watch sees now, by namespace/name, with their resourceVersion (objects copied, with apiVersion and kind).</summary>
+    public IReadOnlyDictionary<string, (string ResourceVersion, JsonObject Object)> Snapshot(WatchScope scope) =>
+        state.List(scope.Type, scope.Namespace)
+            .Where(o => scope.Labels(Selectors.LabelsOf(o)) && scope.Fields(o))
+            .ToDictionary(
+                o => $"{o["metadata"]?["namespace"]}/{o["metadata"]!["name"]}",
+                o => (o["metadata"]?["resourceVersion"]?.GetValue<string>() ?? "", Served(o, scope.Type)),
+                StringComparer.Ordinal);
 
     public JsonObject Version()
     {
