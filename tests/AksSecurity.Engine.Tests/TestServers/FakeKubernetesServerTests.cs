@@ -400,6 +400,13 @@ public sealed class FakeKubernetesServerTests : IClassFixture<FakeKubernetesFixt
 
         var all = (await SendAsync(client, HttpMethod.Get, "/api/v1/configmaps")).Body["items"]!.AsArray();
         Assert.Equal(3, all.Count);
+
+        var (_, firstPage) = await SendAsync(client, HttpMethod.Get, "/api/v1/namespaces/default/configmaps?limit=2");
+        Assert.Equal(2, firstPage["items"]!.AsArray().Count);
+        Assert.Equal(1, (int?)firstPage["metadata"]!["remainingItemCount"]);
+        var (_, lastPage) = await SendAsync(client, HttpMethod.Get, "/api/v1/namespaces/default/configmaps?limit=2&continue=" + Uri.EscapeDataString((string)firstPage["metadata"]!["continue"]!));
+        Assert.Equal("c", (string?)Assert.Single(lastPage["items"]!.AsArray())!["metadata"]!["name"]);
+        Assert.Null(lastPage["metadata"]!["continue"]);
     }
 
     [Fact]

@@ -219,8 +219,10 @@ internal sealed class KubernetesApi(KubernetesState state)
     {
         var labels = Selectors.ParseLabels(request.QueryValue("labelSelector"));
         var fields = Selectors.ParseFields(request.QueryValue("fieldSelector"), target.Type);
-        var items = state.List(target.Type, target.Namespace)
-            .Where(o => labels(Selectors.LabelsOf(o)) && fields(o))
+        var matching = state.List(target.Type, target.Namespace).Where(o => labels(Selectors.LabelsOf(o)) && fields(o)).ToArray();
+        var (offset, limit) = Page(request);
+        var page = matching.Skip(offset).Take(limit ?? int.MaxValue).ToArray();
+        var items = page
             .Select(o =>
             {
                 var item = Served(o, target.Type);
@@ -233,13 +235,46 @@ internal sealed class KubernetesApi(KubernetesState state)
                 return (JsonNode?)item;
             })
             .ToArray();
+        var listMetadata = new JsonObject { ["resourceVersion"] = state.CurrentResourceVersion };
+        var remaining = matching.Length - offset - page.Length;
+        if (remaining > 0)
+        {
+            listMetadata["continue"] = Convert.ToBase64String(Encoding.ASCII.GetBytes($"offset:{offset + page.Length}"));
+            listMetadata["remainingItemCount"] = remaining;
+        }
+
         return FakeResponse.Json(200, new JsonObject
         {
             ["kind"] = target.Type.Kind + "List",
             ["apiVersion"] = target.Type.ApiVersion,
-            ["metadata"] = new JsonObject { ["resourceVersion"] = state.CurrentResourceVersion },
+            ["metadata"] = listMetadata,
             ["items"] = new JsonArray(items),
         });
+    }
+
+    /// <summary>limit and continue (an opaque token here: the offset of the next item); a bad token is 400 as a malformed one is on the real server.</summary>
+    private static (int Offset, int? Limit) Page(FakeRequest request)
+    {
+        int? limit = int.TryParse(request.QueryValue("limit"), out var parsed) && parsed > 0 ? parsed : null;
+        if (request.QueryValue("continue") is not { Length: > 0 } token)
+        {
+            return (0, limit);
+        }
+
+        try
+        {
+            var text = Encoding.ASCII.GetString(Convert.FromBase64String(token));
+            if (text.StartsWith("offset:", StringComparison.Ordinal) && int.TryParse(text["offset:".Length..], out var offset) && offset >= 0)
+            {
+                return (offset, limit);
+            }
+        }
+        catch (FormatException)
+        {
+            // Falls through to the error below.
+        }
+
+        throw new FormatException("continue key is not valid: the fake Kubernetes API server did not issue it");
     }
 
     private FakeResponse Create(ResourceTarget target, FakeRequest request)
