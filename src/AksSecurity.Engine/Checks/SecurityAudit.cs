@@ -30,6 +30,7 @@ public sealed class SecurityAudit
         ("AKS-DEF-", DefenderChecks.Evaluate),
         ("AKS-UPG-", UpgradeChecks.Evaluate),
         ("AKS-CFG-", ClusterConfigurationChecks.Evaluate),
+        ("AKS-NODE-", NodeChecks.Evaluate),
     };
 
     private readonly SuppressionSet _suppressions;
@@ -243,6 +244,11 @@ public sealed class SecurityAudit
             {
                 return $"{expression.Path} is a template expression ({expression.Expression}), so {input} is known only at deployment.";
             }
+        }
+
+        if (check.Evidence.HasFlag(CheckEvidence.NodeBenchmark) && NodeChecks.WhyNoVerdict(evidence, check) is { } why)
+        {
+            return why;
         }
 
         var missing = new List<string>();
