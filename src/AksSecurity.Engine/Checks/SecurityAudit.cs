@@ -36,9 +36,12 @@ public sealed class SecurityAudit
     private readonly SuppressionSet _suppressions;
     private readonly Func<DateTimeOffset> _clock;
     private readonly HashSet<string> _selected;
+    private readonly IEvidenceReader? _nodeBenchmark;
 
-    public SecurityAudit(AuditSelection? selection = null, SuppressionSet? suppressions = null, Func<DateTimeOffset>? clock = null)
+    /// <param name="nodeBenchmark">What runs kube-bench on the nodes (Test-AksSecurity -IncludeNode); null leaves the node checks without a verdict.</param>
+    public SecurityAudit(AuditSelection? selection = null, SuppressionSet? suppressions = null, Func<DateTimeOffset>? clock = null, IEvidenceReader? nodeBenchmark = null)
     {
+        _nodeBenchmark = nodeBenchmark;
         Checks = (selection ?? new AuditSelection()).Resolve();
         _selected = Checks.Select(c => c.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
         _suppressions = suppressions ?? SuppressionSet.Empty;
@@ -82,6 +85,11 @@ public sealed class SecurityAudit
         if (RequiredEvidence.HasFlag(CheckEvidence.KubernetesVersions))
         {
             readers.Add(new TolerantReader(new KubernetesVersionReader(), "supported Kubernetes versions"));
+        }
+
+        if (RequiredEvidence.HasFlag(CheckEvidence.NodeBenchmark) && _nodeBenchmark is not null)
+        {
+            readers.Add(_nodeBenchmark);
         }
 
         return readers;
