@@ -2,7 +2,6 @@
 # API server (whose Job controller plays each kube-bench pod on the node its affinity names, with the log set here).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    Import-Module (Join-Path $PSScriptRoot 'FakeKubernetes.psm1') -Force
     Import-Module $ModulePath -Force
     $script:Arm = Start-FakeArm
     Connect-FakeArm | Out-Null
