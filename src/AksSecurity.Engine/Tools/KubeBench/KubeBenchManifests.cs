@@ -129,7 +129,7 @@ public static class KubeBenchManifests
             return prefix + node;
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(nodeName)))[..8];
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(nodeName)))[..8].ToLowerInvariant();
         return $"{prefix}{node[..(63 - prefix.Length - 9)].TrimEnd('-', '.')}-{hash}";
     }
 
