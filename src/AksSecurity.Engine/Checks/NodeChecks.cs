@@ -66,7 +66,8 @@ public static class NodeChecks
                 continue;
             }
 
-            var failed = verdicts.Where(r => r.Status == KubeBenchStatus.Fail).ToList();
+            // Nodes finish in any order: name them sorted, so a finding reads the same on every run.
+            var failed = verdicts.Where(r => r.Status == KubeBenchStatus.Fail).OrderBy(r => r.Node, StringComparer.Ordinal).ToList();
             if (failed.Count == 0)
             {
                 run.Ran(id);

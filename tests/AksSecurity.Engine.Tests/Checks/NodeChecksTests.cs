@@ -31,7 +31,8 @@ public class NodeChecksTests
     public void A_fail_on_any_node_is_one_finding_naming_the_nodes_with_actual_and_expected_values()
     {
         var passing = KubeBenchSamples.AksNodeWithStatus("PASS");
-        var evidence = Online(KubeBenchSamples.Evidence(("node-0", passing), ("node-1", KubeBenchSamples.Read(KubeBenchSamples.AksNode)), ("node-2", KubeBenchSamples.Read(KubeBenchSamples.AksNode))));
+        // In completion order, not name order: the finding names them sorted.
+        var evidence = Online(KubeBenchSamples.Evidence(("node-2", KubeBenchSamples.Read(KubeBenchSamples.AksNode)), ("node-0", passing), ("node-1", KubeBenchSamples.Read(KubeBenchSamples.AksNode))));
 
         var result = NodeChecks.Evaluate(evidence);
 
