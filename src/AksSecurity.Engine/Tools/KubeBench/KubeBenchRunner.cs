@@ -258,8 +258,14 @@ public static class KubeBenchRunner
                 var live = await objects.GetAsync("batch/v1", "Job", plan.Namespace, name, ct).ConfigureAwait(false)
                     ?? throw new AksSecurityException(AksErrorKind.OperationFailed, $"The kube-bench Job {plan.Namespace}/{name} of node '{node.Name}' was deleted while it ran.", node.Name);
                 var pod = await FindPodAsync(session, plan.Namespace, name, ct).ConfigureAwait(false);
-                if (Count(live, "succeeded") > 0 && pod is not null)
+                if (Count(live, "succeeded") > 0)
                 {
+                    if (pod is null)
+                    {
+                        throw new AksSecurityException(AksErrorKind.OperationFailed,
+                            $"The kube-bench Job on node '{node.Name}' succeeded but its pod is gone, so its log cannot be read.", node.Name);
+                    }
+
                     sink.Progress(activity, "Reading the log", -1);
                     var log = await objects.ReadLogAsync(plan.Namespace, NameOf(pod), KubeBenchManifests.ContainerName, null, null, ct).ConfigureAwait(false);
                     var checks = KubeBenchOutput.Parse(log, plan.Cluster, node.Name);
@@ -268,18 +274,19 @@ public static class KubeBenchRunner
                     return new KubeBenchNodeReport(summary, checks, null);
                 }
 
+                var state = PodState(pod);
+                // The cluster's own deadline (activeDeadlineSeconds) may end the Job a moment before ours: the same timeout.
+                if (DateTimeOffset.UtcNow > deadline || FailedCondition(live) is { Reason: "DeadlineExceeded" })
+                {
+                    throw new AksSecurityException(AksErrorKind.OperationTimeout,
+                        $"kube-bench did not finish on node '{node.Name}' within {plan.Request.Timeout} ({state}); its Job was deleted. Raise -Timeout, or check that the node can pull {plan.Image}.", node.Name);
+                }
+
                 if (FailedCondition(live) is { } failure)
                 {
                     var tail = pod is null ? "" : await LogTailAsync(session, plan.Namespace, NameOf(pod), ct).ConfigureAwait(false);
                     throw new AksSecurityException(AksErrorKind.OperationFailed,
-                        $"The kube-bench Job on node '{node.Name}' failed ({failure}).{(tail.Length > 0 ? $" Its log ends: {tail}" : "")}", node.Name);
-                }
-
-                var state = PodState(pod);
-                if (DateTimeOffset.UtcNow > deadline)
-                {
-                    throw new AksSecurityException(AksErrorKind.OperationTimeout,
-                        $"kube-bench did not finish on node '{node.Name}' within {plan.Request.Timeout} ({state}); its Job was deleted. Raise -Timeout, or check that the node can pull {plan.Image}.", node.Name);
+                        $"The kube-bench Job on node '{node.Name}' failed ({failure.Text}).{(tail.Length > 0 ? $" Its log ends: {tail}" : "")}", node.Name);
                 }
 
                 sink.Progress(activity, state, -1);
@@ -307,17 +314,21 @@ public static class KubeBenchRunner
 
     private static long Count(JsonObject job, string field) => job["status"]?[field] is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0;
 
-    /// <summary>The reason and message of a Job's Failed condition (BackoffLimitExceeded, DeadlineExceeded), or null while it has none.</summary>
-    private static string? FailedCondition(JsonObject job)
+    /// <summary>Why a Job failed: its Failed condition's reason (BackoffLimitExceeded, DeadlineExceeded) and the text to show.</summary>
+    private sealed record JobFailure(string Reason, string Text);
+
+    /// <summary>The Job's failure, or null while it has none.</summary>
+    private static JobFailure? FailedCondition(JsonObject job)
     {
         var failed = (job["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
             .FirstOrDefault(c => (string?)c["type"] == "Failed" && (string?)c["status"] == "True");
         if (failed is not null)
         {
-            return string.Join(": ", new[] { (string?)failed["reason"], (string?)failed["message"] }.Where(s => !string.IsNullOrEmpty(s)));
+            var reason = (string?)failed["reason"] ?? "";
+            return new JobFailure(reason, string.Join(": ", new[] { reason, (string?)failed["message"] }.Where(s => !string.IsNullOrEmpty(s))));
         }
 
-        return Count(job, "failed") > 0 ? "its pod failed" : null;
+        return Count(job, "failed") > 0 ? new JobFailure("", "its pod failed") : null;
     }
 
     /// <summary>"pod Pending: Unschedulable: 0/3 nodes are available…", "pod Running", "no pod yet": what progress and a timeout say.</summary>

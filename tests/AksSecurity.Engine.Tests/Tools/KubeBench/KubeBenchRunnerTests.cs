@@ -138,6 +138,52 @@ public class KubeBenchRunnerTests : IClassFixture<FakeKubernetesFixture>
     }
 
     [Fact]
+    public async Task The_clusters_own_deadline_is_the_same_timeout()
+    {
+        Server.Options.JobBehavior = JobBehavior.Hang;
+        await using var session = await OpenAsync();
+        var plan = await KubeBenchRunner.PlanAsync(session, Request(nodes: new[] { Nodes[0] }), _sink, CancellationToken.None);
+
+        var run = RunAsync(session, plan);
+        JsonObject? job = null;
+        for (var i = 0; i < 200 && job is null; i++)
+        {
+            await Task.Delay(25);
+            job = Server.ListObjects("batch/v1", "Job", Namespace).SingleOrDefault();
+        }
+
+        // What the Job controller writes when activeDeadlineSeconds passes.
+        job!["status"] = new JsonObject
+        {
+            ["failed"] = 1,
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Failed", ["status"] = "True", ["reason"] = "DeadlineExceeded", ["message"] = "Job was active longer than specified deadline" }),
+        };
+        Server.PutObject(job);
+        var report = Assert.Single(await run);
+
+        Assert.Equal(AksErrorKind.OperationTimeout, report.Error!.Kind);
+        AssertNothingLeft();
+    }
+
+    [Fact]
+    public async Task A_namespace_still_terminating_is_waited_for_within_the_timeout()
+    {
+        Server.PutObject(new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Namespace",
+            ["metadata"] = new JsonObject { ["name"] = Namespace, ["deletionTimestamp"] = "2026-01-01T00:00:00Z", ["finalizers"] = new JsonArray("kubernetes") },
+        });
+        await using var session = await OpenAsync();
+        var plan = await KubeBenchRunner.PlanAsync(session, Request(timeoutSeconds: 1), _sink, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<AksSecurityException>(() => RunAsync(session, plan));
+
+        Assert.Equal(AksErrorKind.OperationTimeout, error.Kind);
+        Assert.Contains($"Namespace {Namespace} is still being deleted", error.Message);
+        Assert.DoesNotContain(Writes, r => r.Method == "POST");
+    }
+
+    [Fact]
     public async Task Cancelling_deletes_every_job_and_pod_and_the_namespace()
     {
         Server.Options.JobBehavior = JobBehavior.Hang;
