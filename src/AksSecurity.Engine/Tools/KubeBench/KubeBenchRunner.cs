@@ -336,7 +336,8 @@ public static class KubeBenchRunner
     {
         if (pod is null)
         {
-            return "no pod yet";
+            // The Job controller could not create one: admission (Azure Policy's pod security initiative in Deny) refuses hostPID pods.
+            return "no pod yet: if it never comes, an admission policy may refuse hostPID pods, e.g. Set-AksPolicyInitiative -ExcludedNamespace for this namespace";
         }
 
         var phase = (string?)pod["status"]?["phase"] ?? "Pending";
