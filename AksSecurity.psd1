@@ -42,6 +42,7 @@
         'Assert-AksSecurity'
         'Export-AksSecurityReport'
         'Get-AksKubeConfig'
+        'Invoke-AksKubeBench'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

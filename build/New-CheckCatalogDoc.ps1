@@ -31,6 +31,7 @@ $categories = [ordered]@{
     Defender      = 'Microsoft Defender for Containers'
     Upgrades      = 'Upgrades'
     Configuration = 'Cluster configuration'
+    Node          = 'Worker nodes (kube-bench)'
 }
 $beside = [ordered]@{
     PolicyAssignments         = 'the policy assignments that apply to the cluster (GET {clusterId}/providers/Microsoft.Authorization/policyAssignments?$filter=atScope())'
@@ -38,6 +39,7 @@ $beside = [ordered]@{
     MaintenanceConfigurations = 'the cluster''s maintenance configurations (GET {clusterId}/maintenanceConfigurations)'
     DefenderPlan              = 'the subscription''s Defender for Containers plan (GET /subscriptions/{subscription}/providers/Microsoft.Security/pricings/Containers)'
     KubernetesVersions        = 'the Kubernetes versions the region supports (GET /subscriptions/{subscription}/providers/Microsoft.ContainerService/locations/{location}/kubernetesVersions)'
+    NodeBenchmark             = 'kube-bench''s node checks, run in a Job on every Linux node (`Test-AksSecurity -IncludeNode`, live only; the same run as [Invoke-AksKubeBench](cmdlets/Invoke-AksKubeBench.md)): the check fails when kube-bench reports FAIL on any node'
 }
 
 function Join-Cell([string[]] $Values) {
@@ -58,6 +60,9 @@ $lines.Add('- **Reads** names the JSON paths of the cluster document the verdict
 $lines.Add('  beside the cluster it also needs. Those are read online; offline they come from an evidence file beside the document')
 $lines.Add('  (see [Test-AksSecurity](cmdlets/Test-AksSecurity.md)), and without one the check is skipped, never guessed. A template')
 $lines.Add('  expression among the inputs also skips the check: its value is known only at deployment.')
+$lines.Add('- **Worker node** checks read no document: `Test-AksSecurity -IncludeNode` runs kube-bench on the nodes of a live cluster,')
+$lines.Add('  with the benchmark kube-bench itself picks for the Kubernetes version (aks-1.7 or aks-1.8, which number these checks alike).')
+$lines.Add('  Without -IncludeNode, and offline, they are skipped with the reason.')
 $lines.Add('- **Mappings**: CIS Azure Kubernetes Service Benchmark 1.8 (numbering of kube-bench''s cfg/aks-1.8), Microsoft cloud security')
 $lines.Add('  benchmark v1 controls, and the equivalent rules of PSRule for Azure, Checkov, Prowler and kubescape, where one exists.')
 $lines.Add('- **Score** of an audit: the share of checks that passed, weighted by severity (Critical 10, High 5, Medium 3, Low 1,')

@@ -11,6 +11,9 @@ public enum CheckCategory
     Defender,
     Upgrades,
     Configuration,
+
+    /// <summary>The worker nodes themselves: kubelet settings and files, checked by kube-bench on each node.</summary>
+    Node,
 }
 
 /// <summary>
@@ -37,6 +40,9 @@ public enum CheckEvidence
 
     /// <summary>The Kubernetes versions the cluster's region supports.</summary>
     KubernetesVersions = 32,
+
+    /// <summary>kube-bench's results from every Linux node (Test-AksSecurity -IncludeNode runs it); never read offline.</summary>
+    NodeBenchmark = 64,
 }
 
 /// <summary>One check of the catalogue: what it looks at, why it matters, what fixes it and where other benchmarks and tools have it.</summary>

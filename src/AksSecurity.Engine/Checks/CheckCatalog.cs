@@ -17,7 +17,8 @@ namespace AksSecurity.Engine.Checks;
 /// AzureDefenderOnKubernetes.py; CKV_AZURE_115 and CKV_AZURE_117 exist for azurerm_kubernetes_cluster (Terraform) only.</item>
 /// <item>Prowler: prowler-cloud/prowler prowler/providers/azure/services/aks/* (aks_rbac_enabled is the former name of
 /// aks_cluster_rbac_enabled). Every one of them has an equivalent here.</item>
-/// <item>kubescape: kubescape/regolibrary frameworks/cis-aks-t1.8.0.json (commit 2447c855); C-0088 is "RBAC enabled".</item>
+/// <item>kubescape: kubescape/regolibrary frameworks/cis-aks-t1.8.0.json (commit 2447c855); C-0088 is "RBAC enabled". Its node
+/// controls follow an older numbering (3.2.6 protect-kernel-defaults): the node checks map to them by meaning, not number.</item>
 /// <item>Microsoft cloud security benchmark v1 control ids. PSRule labels some rules differently (AuthorizedIPs NS-1,
 /// AuditLogs LT-4, AutoUpgrade and Version PV-7, SecretStoreRotation DP-7); here the v1 control whose text fits is used:
 /// NS-2 for cloud service endpoints, LT-3 for security logs, PV-6 for remediating vulnerabilities, IM-8 for secrets.</item>
@@ -464,6 +465,112 @@ public static class CheckCatalog
             Rationale = "A pool with a fixed node count leaves pods Pending (and upgrades without room to surge) when the workload grows, and pays for idle nodes when it shrinks. Clusters with node auto provisioning are exempt.",
             Remediation = "Turn on the cluster autoscaler for the pool (az aks nodepool update --enable-cluster-autoscaler --min-count ... --max-count ...).",
             PSRule = new[] { "Azure.AKS.AutoScaling" },
+        },
+
+        // Worker nodes, checked by kube-bench on each node (Checks/NodeChecks.cs; Test-AksSecurity -IncludeNode).
+        new SecurityCheck
+        {
+            Id = NodeChecks.KubeconfigPermissions, Title = "The kubelet's kubeconfig permissions are wider than 644", Severity = Severity.Medium,
+            Category = CheckCategory.Node, Evidence = CheckEvidence.NodeBenchmark,
+            Rationale = "The kubelet's kubeconfig names the API server and the credentials the kubelet uses. Group or world write access lets a local user or container point the kubelet at another server or swap its identity.",
+            Remediation = "AKS creates this file: find and remove the privileged workload or extension that changed it, then reimage the node (az aks nodepool upgrade --node-image-only).",
+            Cis = new[] { "3.1.1" }, Mcsb = new[] { "PV-3" },
+        },
+        new SecurityCheck
+        {
+            Id = NodeChecks.KubeconfigOwnership, Title = "The kubelet's kubeconfig is not owned by root:root", Severity = Severity.Medium,
+            Category = CheckCategory.Node, Evidence = CheckEvidence.NodeBenchmark,
+            Rationale = "The owner of the kubelet's kubeconfig can change its permissions and content. Anyone but root owning it can redirect or impersonate the kubelet.",
+            Remediation = "AKS creates this file: find and remove the privileged workload or extension that changed it, then reimage the node (az aks nodepool upgrade --node-image-only).",
+            Cis = new[] { "3.1.2" }, Mcsb = new[] { "PV-3" }, Kubescape = new[] { "C-0167" },
+        },
+        new SecurityCheck
+        {
+            Id = NodeChecks.AzureJsonPermissions, Title = "azure.json permissions are wider than 644", Severity = Severity.High,
+            Category = CheckCategory.Node, Evidence = CheckEvidence.NodeBenchmark,
+            Rationale = "azure.json holds the cloud provider's configuration and, on clusters with a service principal, its secret. Group or world write access lets a local user change which identity and resources the node's Azure integration uses.",
+            Remediation = "AKS creates this file: find and remove the privileged workload or extension that changed it, then reimage the node (az aks nodepool upgrade --node-image-only).",
+            Cis = new[] { "3.1.3" }, Mcsb = new[] { "PV-3", "IM-8" },
+        },
+        new SecurityCheck
+        {
+            Id = NodeChecks.AzureJsonOwnership, Title = "azure.json is not owned by root:root", Severity = Severity.Medium,
+            Category = CheckCategory.Node, Evidence = CheckEvidence.NodeBenchmark,
+            Rationale = "The owner of azure.json can change its permissions and read or rewrite the node's Azure credentials configuration. Only root should own it.",
+            Remediation = "AKS creates this file: find and remove the privileged workload or extension that changed it, then reimage the node (az aks nodepool upgrade --node-image-only).",
+            Cis = new[] { "3.1.4" }, Mcsb = new[] { "PV-3", "IM-8" },
+        },
+        new SecurityCheck
+        {
+            Id = NodeChecks.AnonymousAuth, Title = "The kubelet accepts anonymous requests", Severity = Severity.High,
+            Category = CheckCategory.Node, Evidence = CheckEvidence.NodeBenchmark,
+            Rationale = "With anonymous authentication on, anyone who reaches the kubelet's port (10250) is let in as system:anonymous. Combined with a permissive authorization mode, that is command execution in every pod on the node.",
+            Remediation = "AKS sets the kubelet's configuration and offers no setting for this flag, so a failure means something on the node changed it: find and remove the privileged workload or extension that did, then reimage the node (az aks nodepool upgrade --node-image-only).",
+            Cis = new[] { "3.2.1" }, Mcsb = new[] { "PV-3" }, Kubescape = new[] { "C-0172" },
+        },
+        new SecurityCheck
+        {
+            Id = NodeChecks.AuthorizationMode, Title = "The kubelet authorizes every request (AlwaysAllow)", Severity = Severity.High,
+            Category = CheckCategory.Node, Evidence = CheckEvidence.NodeBenchmark,
+            Rationale = "AlwaysAllow lets any caller the kubelet authenticates read logs, exec into pods and read secrets mounted on the node. Webhook authorization asks the API server, so RBAC applies.",
+            Remediation = "AKS sets the kubelet's configuration and offers no setting for this flag, so a failure means something on the node changed it: find and remove the privileged workload or extension that did, then reimage the node (az aks nodepool upgrade --node-image-only).",
+            Cis = new[] { "3.2.2" }, Mcsb = new[] { "PV-3" }, Kubescape = new[] { "C-0173" },
+        },
+        new SecurityCheck
+        {
+            Id = NodeChecks.ClientCaFile, Title = "The kubelet does not verify client certificates", Severity = Severity.High,
+            Category = CheckCategory.Node, Evidence = CheckEvidence.NodeBenchmark,
+            Rationale = "Without a client CA file the kubelet cannot verify client certificates, the API server's included, and falls back to tokens or anonymous access. Certificate authentication is how the API server proves itself when it calls the kubelet for logs and exec.",
+            Remediation = "AKS sets the kubelet's configuration and offers no setting for this flag, so a failure means something on the node changed it: find and remove the privileged workload or extension that did, then reimage the node (az aks nodepool upgrade --node-image-only).",
+            Cis = new[] { "3.2.3" }, Mcsb = new[] { "PV-3", "DP-3" }, Kubescape = new[] { "C-0174" },
+        },
+        new SecurityCheck
+        {
+            Id = NodeChecks.ReadOnlyPort, Title = "The kubelet's read-only port is open", Severity = Severity.Medium,
+            Category = CheckCategory.Node, Evidence = CheckEvidence.NodeBenchmark,
+            Rationale = "The read-only port (10255) serves pod specs, node metrics and configuration without any authentication. Anything in the cluster network learns what runs where and how.",
+            Remediation = "AKS sets the kubelet's configuration and offers no setting for this flag, so a failure means something on the node changed it: find and remove the privileged workload or extension that did, then reimage the node (az aks nodepool upgrade --node-image-only).",
+            Cis = new[] { "3.2.4" }, Mcsb = new[] { "PV-3" }, Kubescape = new[] { "C-0175" },
+        },
+        new SecurityCheck
+        {
+            Id = NodeChecks.StreamingIdleTimeout, Title = "Idle exec and port-forward streams never time out", Severity = Severity.Low,
+            Category = CheckCategory.Node, Evidence = CheckEvidence.NodeBenchmark,
+            Rationale = "A timeout of 0 keeps idle exec, attach and port-forward connections open forever. Forgotten sessions then stay usable and exhaust the kubelet's connections.",
+            Remediation = "AKS sets the kubelet's configuration and offers no setting for this flag, so a failure means something on the node changed it: find and remove the privileged workload or extension that did, then reimage the node (az aks nodepool upgrade --node-image-only).",
+            Cis = new[] { "3.2.5" }, Mcsb = new[] { "PV-3" }, Kubescape = new[] { "C-0176" },
+        },
+        new SecurityCheck
+        {
+            Id = NodeChecks.IptablesUtilChains, Title = "The kubelet does not manage its iptables chains", Severity = Severity.Low,
+            Category = CheckCategory.Node, Evidence = CheckEvidence.NodeBenchmark,
+            Rationale = "When the kubelet manages its iptables utility chains, the node's network rules stay consistent with the pods that run on it. Left to hand-made rules, they drift and open or break paths.",
+            Remediation = "AKS sets the kubelet's configuration and offers no setting for this flag, so a failure means something on the node changed it: find and remove the privileged workload or extension that did, then reimage the node (az aks nodepool upgrade --node-image-only).",
+            Cis = new[] { "3.2.6" }, Mcsb = new[] { "PV-3" }, Kubescape = new[] { "C-0178" },
+        },
+        new SecurityCheck
+        {
+            Id = NodeChecks.EventRecordQps, Title = "The kubelet may drop events (eventRecordQPS is not 0)", Severity = Severity.Low,
+            Category = CheckCategory.Node, Evidence = CheckEvidence.NodeBenchmark,
+            Rationale = "A low eventRecordQPS drops events when many happen at once, which is when an investigation needs them. The benchmark expects 0 (no limit) or a deliberately chosen level.",
+            Remediation = "AKS sets the kubelet's configuration and offers no setting for this flag, so a failure means something on the node changed it: find and remove the privileged workload or extension that did, then reimage the node (az aks nodepool upgrade --node-image-only).",
+            Cis = new[] { "3.2.7" }, Mcsb = new[] { "LT-3" }, Kubescape = new[] { "C-0180" },
+        },
+        new SecurityCheck
+        {
+            Id = NodeChecks.RotateCertificates, Title = "The kubelet does not rotate its client certificate", Severity = Severity.Medium,
+            Category = CheckCategory.Node, Evidence = CheckEvidence.NodeBenchmark,
+            Rationale = "Without rotation the kubelet's client certificate is used until it expires, and then the node stops working. Rotation keeps credentials short-lived without outages.",
+            Remediation = "AKS sets the kubelet's configuration and offers no setting for this flag, so a failure means something on the node changed it: find and remove the privileged workload or extension that did, then reimage the node (az aks nodepool upgrade --node-image-only).",
+            Cis = new[] { "3.2.8" }, Mcsb = new[] { "PV-3", "DP-3" }, Kubescape = new[] { "C-0182" },
+        },
+        new SecurityCheck
+        {
+            Id = NodeChecks.RotateServerCertificate, Title = "The kubelet does not rotate its serving certificate", Severity = Severity.Medium,
+            Category = CheckCategory.Node, Evidence = CheckEvidence.NodeBenchmark,
+            Rationale = "The RotateKubeletServerCertificate feature has the kubelet request and renew its serving certificate from the API server. Without it, the serving certificate is long-lived and self-signed, so callers cannot verify the kubelet.",
+            Remediation = "AKS sets the kubelet's configuration and offers no setting for this flag, so a failure means something on the node changed it: find and remove the privileged workload or extension that did, then reimage the node (az aks nodepool upgrade --node-image-only).",
+            Cis = new[] { "3.2.9" }, Mcsb = new[] { "PV-3", "DP-3" }, Kubescape = new[] { "C-0183" },
         },
     };
 

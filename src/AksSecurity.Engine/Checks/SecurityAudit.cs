@@ -30,14 +30,18 @@ public sealed class SecurityAudit
         ("AKS-DEF-", DefenderChecks.Evaluate),
         ("AKS-UPG-", UpgradeChecks.Evaluate),
         ("AKS-CFG-", ClusterConfigurationChecks.Evaluate),
+        ("AKS-NODE-", NodeChecks.Evaluate),
     };
 
     private readonly SuppressionSet _suppressions;
     private readonly Func<DateTimeOffset> _clock;
     private readonly HashSet<string> _selected;
+    private readonly IEvidenceReader? _nodeBenchmark;
 
-    public SecurityAudit(AuditSelection? selection = null, SuppressionSet? suppressions = null, Func<DateTimeOffset>? clock = null)
+    /// <param name="nodeBenchmark">What runs kube-bench on the nodes (Test-AksSecurity -IncludeNode); null leaves the node checks without a verdict.</param>
+    public SecurityAudit(AuditSelection? selection = null, SuppressionSet? suppressions = null, Func<DateTimeOffset>? clock = null, IEvidenceReader? nodeBenchmark = null)
     {
+        _nodeBenchmark = nodeBenchmark;
         Checks = (selection ?? new AuditSelection()).Resolve();
         _selected = Checks.Select(c => c.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
         _suppressions = suppressions ?? SuppressionSet.Empty;
@@ -81,6 +85,11 @@ public sealed class SecurityAudit
         if (RequiredEvidence.HasFlag(CheckEvidence.KubernetesVersions))
         {
             readers.Add(new TolerantReader(new KubernetesVersionReader(), "supported Kubernetes versions"));
+        }
+
+        if (RequiredEvidence.HasFlag(CheckEvidence.NodeBenchmark) && _nodeBenchmark is not null)
+        {
+            readers.Add(_nodeBenchmark);
         }
 
         return readers;
@@ -243,6 +252,11 @@ public sealed class SecurityAudit
             {
                 return $"{expression.Path} is a template expression ({expression.Expression}), so {input} is known only at deployment.";
             }
+        }
+
+        if (check.Evidence.HasFlag(CheckEvidence.NodeBenchmark) && NodeChecks.WhyNoVerdict(evidence, check) is { } why)
+        {
+            return why;
         }
 
         var missing = new List<string>();

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using AksSecurity.Engine.Checks;
+using AksSecurity.Engine.Tools.KubeBench;
 using AksSecurity.Infrastructure;
 
 namespace AksSecurity.Commands;
@@ -7,7 +8,7 @@ namespace AksSecurity.Commands;
 /// <summary>
 /// Audits clusters with every check of the catalogue (or a selection): live, the whole fleet, or documents. One
 /// AuditResult per cluster, or with -AsFinding one Finding per failure; -FailOn ends with a terminating error when
-/// findings at or above that severity remain.
+/// findings at or above that severity remain; -IncludeNode also runs kube-bench on the nodes of live clusters.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "AksSecurity", DefaultParameterSetName = ByIdSet)]
 [OutputType(typeof(AuditResult), typeof(Finding))]
@@ -21,6 +22,26 @@ public sealed class TestAksSecurityCommand : SecurityAuditCmdlet
 
     [Parameter]
     public Severity? FailOn { get; set; }
+
+    /// <summary>Also runs kube-bench on every Linux node of live clusters, for the AKS-NODE-* checks (it creates Jobs, and deletes them).</summary>
+    [Parameter]
+    public SwitchParameter IncludeNode { get; set; }
+
+    internal override IEvidenceReader? NodeBenchmarkReader()
+    {
+        if (!IncludeNode)
+        {
+            return null;
+        }
+
+        if (IsOffline)
+        {
+            WriteWarning("-IncludeNode: node checks are not run offline. kube-bench runs on the nodes of a live cluster; audit it by -Name, -Id or Get-AksCluster to get the AKS-NODE-* verdicts.");
+            return null;
+        }
+
+        return new NodeBenchmarkReader(Connection);
+    }
 
     internal override void OnResult(AuditResult result)
     {

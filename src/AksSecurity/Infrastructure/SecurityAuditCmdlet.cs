@@ -103,8 +103,14 @@ public abstract class SecurityAuditCmdlet : AksCmdlet
     private IReadOnlyList<IEvidenceReader>? _readers;
     private OfflineEvidence? _offline;
 
-    /// <summary>The audit of this invocation, made once its parameters are bound.</summary>
-    internal SecurityAudit Audit => _audit ??= new SecurityAudit(Selection, Suppressions());
+    /// <summary>The audit of this invocation, made once its parameters are bound (on the pipeline thread, so the connection may be resolved).</summary>
+    internal SecurityAudit Audit => _audit ??= new SecurityAudit(Selection, Suppressions(), nodeBenchmark: NodeBenchmarkReader());
+
+    /// <summary>What runs kube-bench on the nodes of live clusters (Test-AksSecurity -IncludeNode); null when not asked.</summary>
+    internal virtual IEvidenceReader? NodeBenchmarkReader() => null;
+
+    /// <summary>True for -Path and -LiteralPath: documents, no live cluster.</summary>
+    internal bool IsOffline => ParameterSetName is ByPathSet or ByLiteralPathSet;
 
     internal AuditSelection Selection => new()
     {

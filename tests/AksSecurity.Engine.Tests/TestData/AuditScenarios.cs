@@ -42,6 +42,7 @@ internal static class AuditScenarios
             MaintenanceConfigurations = Array.Empty<MaintenanceConfigurationInfo>(),
             DefenderPlan = Plan("Standard"),
             SupportedKubernetesVersions = PublishedVersions,
+            NodeBenchmark = KubeBenchSamples.Evidence(("aks-nodepool1-0", KubeBenchSamples.AksNodeWithStatus("FAIL"))),
         };
         return new Scenario("open", evidence, new PolicyCheckOptions());
     }
@@ -104,6 +105,7 @@ internal static class AuditScenarios
         DefenderChecks.Evaluate(scenario.Evidence),
         UpgradeChecks.Evaluate(scenario.Evidence),
         ClusterConfigurationChecks.Evaluate(scenario.Evidence),
+        NodeChecks.Evaluate(scenario.Evidence),
     };
 
     public static KubernetesVersionCatalog PublishedVersions =>
