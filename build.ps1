@@ -179,6 +179,46 @@ function Invoke-Package {
     Compress-Archive -Path $zipStage -DestinationPath $zip
     Remove-Item (Split-Path $zipStage) -Recurse -Force
     Write-Host "Azure Automation package: $zip"
+
+    $nupkg = New-GalleryPackage -Destination $packages
+    Write-Host "PowerShell Gallery package: $nupkg"
+}
+
+function New-GalleryPackage([string] $Destination) {
+    # PSResourceGet's Compress-PSResource packs exactly as Publish-PSResource does (nuspec from the manifest: id, version,
+    # authors, description, tags with PSModule, releaseNotes, projectUrl, licenseUrl; the module's files at the package
+    # root), without a repository. PowerShellGet's per-command tags are added after, as Publish-Module wrote them.
+    if (-not (Get-Command Compress-PSResource -ErrorAction SilentlyContinue)) {
+        throw 'Compress-PSResource (Microsoft.PowerShell.PSResourceGet 1.1 or later, shipped with PowerShell 7.5+) is needed for the .nupkg.'
+    }
+    $target = Join-Path $Destination "AksSecurity.$version.nupkg"
+    if (Test-Path $target) { Remove-Item $target }
+    Compress-PSResource -Path $moduleDir -DestinationPath $Destination
+    if (-not (Test-Path $target)) { throw "Compress-PSResource did not write $target." }
+
+    $manifest = Import-PowerShellDataFile (Join-Path $moduleDir 'AksSecurity.psd1')
+    $commandTags = @('PSIncludes_Cmdlet') + @($manifest.CmdletsToExport | ForEach-Object { "PSCmdlet_$_"; "PSCommand_$_" })
+    Add-Type -AssemblyName System.IO.Compression
+    $archive = [System.IO.Compression.ZipFile]::Open($target, [System.IO.Compression.ZipArchiveMode]::Update)
+    try {
+        # The tags live in the nuspec (<tags>) and in the package's core properties (<keywords>), space-separated.
+        foreach ($entry in @($archive.Entries | Where-Object { $_.FullName -eq 'AksSecurity.nuspec' -or $_.FullName -like 'package/services/metadata/core-properties/*.psmdcp' })) {
+            $reader = [IO.StreamReader]::new($entry.Open())
+            $xml = [xml]$reader.ReadToEnd()
+            $reader.Dispose()
+            $node = if ($entry.FullName -like '*.nuspec') { $xml.package.metadata['tags'] } else { $xml.coreProperties['keywords'] }
+            $node.InnerText = (@($node.InnerText -split ' ' | Where-Object { $_ }) + $commandTags | Select-Object -Unique) -join ' '
+            $name = $entry.FullName
+            $entry.Delete()
+            $writer = [IO.StreamWriter]::new($archive.CreateEntry($name).Open(), [Text.UTF8Encoding]::new($false))
+            $xml.Save($writer)
+            $writer.Dispose()
+        }
+    }
+    finally {
+        $archive.Dispose()
+    }
+    $target
 }
 
 foreach ($name in $Task) {
