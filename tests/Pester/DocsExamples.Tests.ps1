@@ -57,8 +57,8 @@ AfterAll {
 }
 
 Describe 'Runnable docs examples' {
-    It 'finds runnable examples' {
-        $exampleCases.Count | Should -BeGreaterThan 0
+    It 'finds runnable examples' -TestCases @(@{ Count = $exampleCases.Count }) {
+        $Count | Should -BeGreaterThan 0
     }
 
     It '<Page>: <Title> runs without errors' -ForEach $exampleCases {
