@@ -8,7 +8,7 @@
       Build    assembles the module under out/AksSecurity/<version>/ (cmdlets + model beside the manifest,
                engine and all its dependencies in Dependencies/), with format views and generated help
       Help     regenerates en-US/AksSecurity.dll-Help.xml from docs/cmdlets/ (part of Build)
-      Test     runs every xunit and Pester test against the built module; prints 'N passed, N failed, N skipped'
+      Test     runs every xunit and Pester test against the built module and its packages; prints 'N passed, N failed, N skipped'
       Audit    the main job: an offline audit of the example clusters in examples/clusters/
       Package  the Azure Automation zip and the PowerShell Gallery .nupkg under out/packages/
 .EXAMPLE
@@ -109,6 +109,9 @@ function Invoke-Test {
     $env:AKSSECURITY_TEST_CA_DIR = $caDir
     $env:AKSSECURITY_MODULE_PATH = Join-Path $moduleDir 'AksSecurity.psd1'
     $env:AKSSECURITY_REPO_ROOT = $root
+    # The packages users install are tested too (Package.Tests.ps1).
+    Invoke-Package
+    $env:AKSSECURITY_PACKAGE_DIR = Join-Path $out 'packages'
     $saved = $env:SSL_CERT_FILE
     $env:SSL_CERT_FILE = Join-Path $caDir 'trust-bundle.pem'
     try {
