@@ -191,12 +191,25 @@ function New-GalleryPackage([string] $Destination) {
     # PSResourceGet's Compress-PSResource packs exactly as Publish-PSResource does (nuspec from the manifest: id, version,
     # authors, description, tags with PSModule, releaseNotes, projectUrl, licenseUrl; the module's files at the package
     # root), without a repository. PowerShellGet's per-command tags are added after, as Publish-Module wrote them.
-    if (-not (Get-Command Compress-PSResource -ErrorAction SilentlyContinue)) {
-        throw 'Compress-PSResource (Microsoft.PowerShell.PSResourceGet 1.1 or later, shipped with PowerShell 7.5+) is needed for the .nupkg.'
-    }
     $target = Join-Path $Destination "AksSecurity.$version.nupkg"
     if (Test-Path $target) { Remove-Item $target }
-    Compress-PSResource -Path $moduleDir -DestinationPath $Destination
+    # In a child pwsh whose PSResourceGet settings folder is under out/: on Linux and macOS it is XDG_DATA_HOME (else
+    # ~/.local/share; .NET gives an empty path for a folder that does not exist, and PSResourceGet then writes into the
+    # working folder), and packing must not touch the user's settings.
+    $saved = $env:XDG_DATA_HOME
+    if (-not $IsWindows) { $env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force -Path (Join-Path $out 'psresourceget')).FullName }
+    try {
+        Invoke-Native dotnet pwsh -NoProfile -NonInteractive -Command "
+            `$ErrorActionPreference = 'Stop'
+            if (-not (Get-Command Compress-PSResource -ErrorAction SilentlyContinue)) {
+                throw 'Compress-PSResource (Microsoft.PowerShell.PSResourceGet 1.1 or later, shipped with PowerShell 7.5+) is needed for the .nupkg.'
+            }
+            Compress-PSResource -Path '$moduleDir' -DestinationPath '$Destination'
+        "
+    }
+    finally {
+        $env:XDG_DATA_HOME = $saved
+    }
     if (-not (Test-Path $target)) { throw "Compress-PSResource did not write $target." }
 
     $manifest = Import-PowerShellDataFile (Join-Path $moduleDir 'AksSecurity.psd1')

@@ -115,8 +115,10 @@ Describe 'PowerShell Gallery package' {
         $installed = Join-Path $TestDrive 'installed'
         New-Item -ItemType Directory -Path $repository, $installed | Out-Null
         Copy-Item $Nupkg $repository
-        # PSResourceGet keeps its repository list under the user's data folder: a temp one here (XDG_DATA_HOME on Linux/macOS).
-        $settings = @{ XDG_DATA_HOME = (Join-Path $TestDrive 'psresourceget'); LOCALAPPDATA = (Join-Path $TestDrive 'psresourceget') }
+        # PSResourceGet keeps its repository list under the user's data folder: a temp one on Linux/macOS (XDG_DATA_HOME);
+        # on Windows the repository is registered for the install only and unregistered after it.
+        # The folder must exist: .NET gives an empty path for a missing one, and PSResourceGet would write into the working folder.
+        $settings = @{ XDG_DATA_HOME = (New-Item -ItemType Directory -Path (Join-Path $TestDrive 'psresourceget')).FullName }
         # Install first (its own pwsh), then import from the install folder.
         $install = @"
 `$ErrorActionPreference = 'Stop'

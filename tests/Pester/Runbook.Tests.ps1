@@ -34,42 +34,50 @@ AfterAll {
 }
 
 Describe 'Azure Automation runbook Invoke-AksSecurityAudit.ps1' {
-    BeforeEach { Reset-FakeArm; Clear-FakeArmRequest }
+    Context 'with a storage account, above the threshold' {
+        BeforeAll {
+            Reset-FakeArm
+            Clear-FakeArmRequest
+            $script:Run = Invoke-Runbook @('-StorageContainerUri', "$($Arm.ArmEndpoint)devstoreaccount1/reports", '-FailOn', 'High')
+            $script:Puts = @(Get-FakeArmRequest -Method PUT -PathContains '/devstoreaccount1/reports/aks-security/')
+        }
 
-    It 'uploads the reports to the storage container and succeeds under the threshold' {
-        $run = Invoke-Runbook @('-StorageContainerUri', "$($Arm.ArmEndpoint)devstoreaccount1/reports", '-FailOn', 'Critical')
-        $run.ExitCode | Should -Be 0 -Because $run.Output
-        $run.Output | Should -Match 'Audited 4 cluster\(s\)'
-        $run.Output | Should -Match 'No finding at or above Critical'
+        It 'audits every cluster the identity can see' {
+            $Run.Output | Should -Match 'Signed in with the managed identity \(ManagedIdentity\)'
+            $Run.Output | Should -Match 'Audited 4 cluster\(s\)'
+        }
 
-        $puts = @(Get-FakeArmRequest -Method PUT -PathContains '/devstoreaccount1/reports/aks-security/')
-        @($puts.path | ForEach-Object { Split-Path $_ -Leaf }) | Sort-Object | Should -Be @('aks-security.html', 'aks-security.json', 'aks-security.md')
-        $puts | ForEach-Object { $_.status | Should -Be 201; $_.headers.'x-ms-blob-type' | Should -Be 'BlockBlob'; $_.headers.Authorization | Should -Be 'Bearer <redacted>' }
-        $json = ($puts | Where-Object path -Like '*.json').body | ConvertFrom-Json
-        @($json.clusters).Count | Should -Be 4
-        # The managed identity was asked for a Storage token, as for the ARM one.
-        @(Get-FakeArmRequest -PathContains '/msi/token' | Where-Object query -Match 'resource=https://storage\.azure\.com').Count | Should -BeGreaterThan 0
+        It 'uploads the HTML, JSON and Markdown reports to the container with a Storage token' {
+            @($Puts.path | ForEach-Object { Split-Path $_ -Leaf }) | Sort-Object | Should -Be @('aks-security.html', 'aks-security.json', 'aks-security.md')
+            $Puts | ForEach-Object { $_.status | Should -Be 201; $_.headers.'x-ms-blob-type' | Should -Be 'BlockBlob'; $_.headers.Authorization | Should -Be 'Bearer <redacted>' }
+            @((($Puts | Where-Object path -Like '*.json').body | ConvertFrom-Json).clusters).Count | Should -Be 4
+            # The managed identity was asked for a Storage token, as for the ARM one.
+            @(Get-FakeArmRequest -PathContains '/msi/token' | Where-Object query -Match 'resource=https://storage\.azure\.com').Count | Should -BeGreaterThan 0
+        }
+
+        It 'fails the job on High findings, naming them' {
+            $Run.ExitCode | Should -Not -Be 0
+            $Run.Output | Should -Match 'at or above High'
+            $Run.Output | Should -Not -Match 'No finding at or above'
+        }
+
+        It 'never writes a token or the identity header' {
+            $Run.Output | Should -Not -Match 'fake-at\.'
+            $Run.Output | Should -Not -Match ([regex]::Escape($Arm.IdentityHeader))
+            $Run.Output | Should -Not -Match 'Bearer '
+        }
     }
 
-    It 'writes the Markdown report to the output stream without a storage account' {
-        $run = Invoke-Runbook @('-FailOn', 'Critical')
-        $run.ExitCode | Should -Be 0 -Because $run.Output
-        $run.Output | Should -Match '# AKS security report'
-        $run.Output | Should -Match 'clustername1'
-        @(Get-FakeArmRequest -Method PUT -PathContains '/devstoreaccount1/').Count | Should -Be 0
-    }
-
-    It 'fails the job on High findings, naming them' {
-        $run = Invoke-Runbook @('-FailOn', 'High')
-        $run.ExitCode | Should -Not -Be 0
-        $run.Output | Should -Match 'at or above High'
-        $run.Output | Should -Not -Match 'No finding at or above'
-    }
-
-    It 'never writes a token or the identity header' {
-        $run = Invoke-Runbook @('-StorageContainerUri', "$($Arm.ArmEndpoint)devstoreaccount1/reports", '-FailOn', 'High')
-        $run.Output | Should -Not -Match 'fake-at\.'
-        $run.Output | Should -Not -Match ([regex]::Escape($Arm.IdentityHeader))
-        $run.Output | Should -Not -Match 'Bearer '
+    Context 'without a storage account, under the threshold' {
+        It 'writes the Markdown report to the output stream and succeeds' {
+            Reset-FakeArm
+            Clear-FakeArmRequest
+            $run = Invoke-Runbook @('-FailOn', 'Critical')
+            $run.ExitCode | Should -Be 0 -Because $run.Output
+            $run.Output | Should -Match '# AKS security report'
+            $run.Output | Should -Match 'clustername1'
+            $run.Output | Should -Match 'No finding at or above Critical'
+            @(Get-FakeArmRequest -Method PUT -PathContains '/devstoreaccount1/').Count | Should -Be 0
+        }
     }
 }
