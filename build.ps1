@@ -8,7 +8,7 @@
       Build    assembles the module under out/AksSecurity/<version>/ (cmdlets + model beside the manifest,
                engine and all its dependencies in Dependencies/), with format views and generated help
       Help     regenerates en-US/AksSecurity.dll-Help.xml from docs/cmdlets/ (part of Build)
-      Test     runs every xunit and Pester test against the built module; prints 'N passed, N failed, N skipped'
+      Test     runs every xunit and Pester test against the built module and its packages; prints 'N passed, N failed, N skipped'
       Audit    the main job: an offline audit of the example clusters in examples/clusters/
       Package  the Azure Automation zip and the PowerShell Gallery .nupkg under out/packages/
 .EXAMPLE
@@ -109,6 +109,9 @@ function Invoke-Test {
     $env:AKSSECURITY_TEST_CA_DIR = $caDir
     $env:AKSSECURITY_MODULE_PATH = Join-Path $moduleDir 'AksSecurity.psd1'
     $env:AKSSECURITY_REPO_ROOT = $root
+    # The packages users install are tested too (Package.Tests.ps1).
+    Invoke-Package
+    $env:AKSSECURITY_PACKAGE_DIR = Join-Path $out 'packages'
     $saved = $env:SSL_CERT_FILE
     $env:SSL_CERT_FILE = Join-Path $caDir 'trust-bundle.pem'
     try {
@@ -179,6 +182,59 @@ function Invoke-Package {
     Compress-Archive -Path $zipStage -DestinationPath $zip
     Remove-Item (Split-Path $zipStage) -Recurse -Force
     Write-Host "Azure Automation package: $zip"
+
+    $nupkg = New-GalleryPackage -Destination $packages
+    Write-Host "PowerShell Gallery package: $nupkg"
+}
+
+function New-GalleryPackage([string] $Destination) {
+    # PSResourceGet's Compress-PSResource packs exactly as Publish-PSResource does (nuspec from the manifest: id, version,
+    # authors, description, tags with PSModule, releaseNotes, projectUrl, licenseUrl; the module's files at the package
+    # root), without a repository. PowerShellGet's per-command tags are added after, as Publish-Module wrote them.
+    $target = Join-Path $Destination "AksSecurity.$version.nupkg"
+    if (Test-Path $target) { Remove-Item $target }
+    # In a child pwsh whose PSResourceGet settings folder is under out/: on Linux and macOS it is XDG_DATA_HOME (else
+    # ~/.local/share; .NET gives an empty path for a folder that does not exist, and PSResourceGet then writes into the
+    # working folder), and packing must not touch the user's settings.
+    $saved = $env:XDG_DATA_HOME
+    if (-not $IsWindows) { $env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force -Path (Join-Path $out 'psresourceget')).FullName }
+    try {
+        Invoke-Native dotnet pwsh -NoProfile -NonInteractive -Command "
+            `$ErrorActionPreference = 'Stop'
+            if (-not (Get-Command Compress-PSResource -ErrorAction SilentlyContinue)) {
+                throw 'Compress-PSResource (Microsoft.PowerShell.PSResourceGet 1.1 or later, shipped with PowerShell 7.5+) is needed for the .nupkg.'
+            }
+            Compress-PSResource -Path '$moduleDir' -DestinationPath '$Destination'
+        "
+    }
+    finally {
+        $env:XDG_DATA_HOME = $saved
+    }
+    if (-not (Test-Path $target)) { throw "Compress-PSResource did not write $target." }
+
+    $manifest = Import-PowerShellDataFile (Join-Path $moduleDir 'AksSecurity.psd1')
+    $commandTags = @('PSIncludes_Cmdlet') + @($manifest.CmdletsToExport | ForEach-Object { "PSCmdlet_$_"; "PSCommand_$_" })
+    Add-Type -AssemblyName System.IO.Compression
+    $archive = [System.IO.Compression.ZipFile]::Open($target, [System.IO.Compression.ZipArchiveMode]::Update)
+    try {
+        # The tags live in the nuspec (<tags>) and in the package's core properties (<keywords>), space-separated.
+        foreach ($entry in @($archive.Entries | Where-Object { $_.FullName -eq 'AksSecurity.nuspec' -or $_.FullName -like 'package/services/metadata/core-properties/*.psmdcp' })) {
+            $reader = [IO.StreamReader]::new($entry.Open())
+            $xml = [xml]$reader.ReadToEnd()
+            $reader.Dispose()
+            $node = if ($entry.FullName -like '*.nuspec') { $xml.package.metadata['tags'] } else { $xml.coreProperties['keywords'] }
+            $node.InnerText = (@($node.InnerText -split ' ' | Where-Object { $_ }) + $commandTags | Select-Object -Unique) -join ' '
+            $name = $entry.FullName
+            $entry.Delete()
+            $writer = [IO.StreamWriter]::new($archive.CreateEntry($name).Open(), [Text.UTF8Encoding]::new($false))
+            $xml.Save($writer)
+            $writer.Dispose()
+        }
+    }
+    finally {
+        $archive.Dispose()
+    }
+    $target
 }
 
 foreach ($name in $Task) {

@@ -837,7 +837,10 @@ function ConvertTo-AboutHelpText {
             switch ($b.Kind) {
                 'Heading' { $out.Add('  ' + $b.Text.Trim()) }
                 'Code' {
-                    foreach ($l in $b.Lines) { $out.Add($(if ($l) { '        ' + $l } else { '' })) }
+                    # The '# runnable' marker is for the docs-example test, not for readers (as on cmdlet pages).
+                    $codeLines = @($b.Lines)
+                    if ($codeLines.Count -gt 0 -and "$($codeLines[0])".Trim() -match '^#\s*runnable$') { $codeLines = @($codeLines | Select-Object -Skip 1) }
+                    foreach ($l in $codeLines) { $out.Add($(if ($l) { '        ' + $l } else { '' })) }
                     $out.Add('')
                 }
                 'Text' {

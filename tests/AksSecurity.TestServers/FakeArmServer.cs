@@ -28,6 +28,7 @@ public sealed class FakeArmServer : IAsyncDisposable
     private readonly IssuedTokens _issuedTokens = new();
     private readonly ArmApi _arm;
     private readonly IdentityApi _identity;
+    private readonly BlobApi _blob = new();
     private readonly ControlApi _control;
     private readonly TaskCompletionSource _shutdownRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly FakeArmOptions _initialOptions = new();
@@ -278,7 +279,7 @@ public sealed class FakeArmServer : IAsyncDisposable
         {
             var response = isArmRoute
                 ? _arm.Handle(request)
-                : _identity.TryHandle(request) ?? FakeResponse.ArmError(404, "NotFound", $"The fake ARM server has no route for {request.Method} {request.Path}.");
+                : _identity.TryHandle(request) ?? _blob.TryHandle(request) ?? FakeResponse.ArmError(404, "NotFound", $"The fake ARM server has no route for {request.Method} {request.Path}.");
             if (fault?.Action == FaultAction.ConcurrentWrite)
             {
                 ApplyConcurrentWrite(request, fault);

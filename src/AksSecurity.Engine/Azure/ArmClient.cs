@@ -30,7 +30,7 @@ internal sealed class ArmClient
     public ArmEnvironment Environment { get; }
     public ArmClientOptions Options { get; }
 
-    /// <summary>The session's credential, also asked for tokens of other audiences (the AKS Entra server application).</summary>
+    /// <summary>The session's credential, also asked for tokens of other audiences (the AKS Entra server application, Blob Storage for report upload).</summary>
     public TokenCredential Credential { get; }
 
     /// <summary>

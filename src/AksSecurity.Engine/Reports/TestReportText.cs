@@ -10,7 +10,7 @@ internal static class TestReportText
     /// <summary>The test case's title: id and title, so a list of failures reads without opening each one.</summary>
     public static string TestName(ReportCheck check) => check.Title == check.Id ? check.Id : $"{check.Id} {check.Title}";
 
-    /// <summary>Every finding of a failed check: severity, title, evidence, fix and JSON path, one block each.</summary>
+    /// <summary>Every finding of the check (severity, title, evidence, fix, JSON path), then the check's section of docs/checks.md.</summary>
     public static string FailureMessage(CheckOutcome outcome) => string.Join("\n\n", outcome.Findings.Select(f =>
     {
         var text = new StringBuilder();
@@ -23,7 +23,7 @@ internal static class TestReportText
         }
 
         return text.ToString();
-    }));
+    })) + $"\n\nMore: {outcome.Check.HelpUri.AbsoluteUri}";
 
     /// <summary>Why a check is reported as skipped: the suppression's reason and expiry with what it accepts, or why it gave no verdict.</summary>
     public static string SkipMessage(CheckOutcome outcome) => outcome.State == CheckState.Suppressed

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Security;
+using AksSecurity.Completers;
 using AksSecurity.Engine.Azure;
 using AksSecurity.Infrastructure;
 
@@ -105,6 +106,7 @@ public sealed class ConnectAksSecurityCommand : AksCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("SubscriptionId", "SubscriptionName")]
+    [ArgumentCompleter(typeof(SubscriptionCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Subscription { get; set; }
 
@@ -117,6 +119,14 @@ public sealed class ConnectAksSecurityCommand : AksCmdlet
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Environment)) && ArmEndpoint is not null)
         {
             Fail(new AksSecurityException(AksErrorKind.InvalidArgument, "Use either -Environment or -ArmEndpoint, not both.", "ArmEndpoint"));
+        }
+
+        // Like the default chain, an explicit sign-in goes to AKSSECURITY_ARM_ENDPOINT (Azure Stack Hub runbooks) when no cloud is named.
+        if (ArmEndpoint is null && !MyInvocation.BoundParameters.ContainsKey(nameof(Environment))
+            && System.Environment.GetEnvironmentVariable(ConnectionResolver.ArmEndpointVariable) is { Length: > 0 } fromEnvironment)
+        {
+            WriteVerbose($"Using the ARM endpoint in {ConnectionResolver.ArmEndpointVariable}: {fromEnvironment}.");
+            ArmEndpoint = fromEnvironment;
         }
 
         if (ArmEndpoint is null && (ArmAudience is not null || AuthorityHost is not null))

@@ -8,12 +8,18 @@ namespace AksSecurity.Commands;
 /// <summary>
 /// Writes the results of Test-AksSecurity and the other Test- cmdlets as reports: SARIF, NUnit, JUnit, JSON, Markdown,
 /// HTML. Collects every piped result first, so results of several cmdlets for one cluster become one cluster in the
-/// report, then writes each file through ShouldProcess. An existing file is replaced only with -Force.
+/// report, then writes each file through ShouldProcess. An existing file is replaced only with -Force. With
+/// -BlobContainerUri the reports go to Blob Storage instead, with the session's identity.
 /// </summary>
-[Cmdlet(VerbsData.Export, "AksSecurityReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
-[OutputType(typeof(FileInfo))]
+[Cmdlet(VerbsData.Export, "AksSecurityReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ToFileSet)]
+[OutputType(typeof(FileInfo), ParameterSetName = new[] { ToFileSet })]
+[OutputType(typeof(Uri), ParameterSetName = new[] { ToBlobSet })]
 public sealed class ExportAksSecurityReportCommand : AksCmdlet
 {
+    private const string ToFileSet = "ToFile";
+    private const string ToBlobSet = "ToBlob";
+    private const string ProgressActivity = "Export-AksSecurityReport";
+
     private readonly List<ClusterTestResult> _results = new();
     private readonly List<AuditResult> _audits = new();
 
@@ -21,9 +27,16 @@ public sealed class ExportAksSecurityReportCommand : AksCmdlet
     [AllowEmptyCollection]
     public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
 
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ParameterSetName = ToFileSet)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = ".";
+
+    [Parameter(Mandatory = true, ParameterSetName = ToBlobSet)]
+    [ValidateNotNullOrEmpty]
+    public string BlobContainerUri { get; set; } = "";
+
+    [Parameter(ParameterSetName = ToBlobSet)]
+    public string BlobNamePrefix { get; set; } = "";
 
     [Parameter(Position = 1)]
     public ReportFormat[] Format { get; set; } = Array.Empty<ReportFormat>();
@@ -61,6 +74,12 @@ public sealed class ExportAksSecurityReportCommand : AksCmdlet
 
     protected override void EndProcessing()
     {
+        if (ParameterSetName == ToBlobSet)
+        {
+            UploadReports();
+            return;
+        }
+
         List<(ReportFormat Format, string File)> targets;
         try
         {
@@ -73,21 +92,84 @@ public sealed class ExportAksSecurityReportCommand : AksCmdlet
             return;
         }
 
+        var report = CreateReport();
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var (format, file) = targets[i];
+            Progress(i, targets.Count, $"{format} report: {file}");
+            ForItem(file, () => WriteReport(report, format, file));
+        }
+
+        ProgressCompleted();
+    }
+
+    private SecurityReport CreateReport()
+    {
         if (_results.Count == 0 && _audits.Count == 0)
         {
             WriteWarning("No results were piped in: the report lists no clusters.");
         }
 
-        var report = SecurityReport.Create(_results, _audits, new ReportOptions
+        return SecurityReport.Create(_results, _audits, new ReportOptions
         {
             Title = Title,
             SourceRoot = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
         });
-        foreach (var (format, file) in targets)
-        {
-            ForItem(file, () => WriteReport(report, format, file));
-        }
     }
+
+    /// <summary>Each format to its blob, ContainerUri + BlobNamePrefix + the format's file name; everything is checked before the first upload.</summary>
+    private void UploadReports()
+    {
+        Uri container;
+        List<(ReportFormat Format, Uri Blob)> blobs;
+        BlobReportUploader uploader;
+        try
+        {
+            container = BlobReportUploader.ParseContainerUri(BlobContainerUri);
+            if (Format.Length == 0)
+            {
+                throw new AksSecurityException(AksErrorKind.InvalidArgument,
+                    $"Say which reports to upload with -Format ({string.Join(", ", Enum.GetNames<ReportFormat>())}).", "Format");
+            }
+
+            blobs = Format.Distinct().Select(f => (f, BlobReportUploader.BlobUri(container, BlobNamePrefix + ReportWriters.For(f).DefaultFileName))).ToList();
+            uploader = new BlobReportUploader(Connection);
+        }
+        catch (AksSecurityException ex)
+        {
+            Fail(ex);
+            return;
+        }
+
+        var report = CreateReport();
+        for (var i = 0; i < blobs.Count; i++)
+        {
+            var (format, blob) = blobs[i];
+            Progress(i, blobs.Count, $"{format} report: {blob}");
+            ForItem(blob.ToString(), () =>
+            {
+                if (!ShouldProcess(blob.ToString(), $"Upload the {format} report"))
+                {
+                    return;
+                }
+
+                var uploaded = Run((sink, token) => uploader.UploadAsync(report, format, blob, Force, sink, token));
+                WriteVerbose($"Uploaded the {format} report to {uploaded}.");
+                if (PassThru)
+                {
+                    WriteObject(uploaded);
+                }
+            });
+        }
+
+        ProgressCompleted();
+    }
+
+    private void Progress(int done, int total, string status) =>
+        WriteProgress(new ProgressRecord(1, ProgressActivity, status) { PercentComplete = done * 100 / Math.Max(total, 1) });
+
+    private void ProgressCompleted() =>
+        WriteProgress(new ProgressRecord(1, ProgressActivity, "Done") { PercentComplete = 100, RecordType = ProgressRecordType.Completed });
 
     private void WriteReport(SecurityReport report, ReportFormat format, string file)
     {

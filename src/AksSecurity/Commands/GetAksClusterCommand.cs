@@ -33,6 +33,7 @@ public sealed class GetAksClusterCommand : AksCmdlet
 
     [Parameter(ParameterSetName = ListSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = AllSet, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(SubscriptionCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? SubscriptionId { get; set; }
 

@@ -14,6 +14,7 @@ internal static class CompletionCache
     private static readonly object Gate = new();
     private static readonly Dictionary<string, (DateTimeOffset At, IReadOnlyList<AksCluster> Clusters)> Clusters = new(StringComparer.OrdinalIgnoreCase);
     private static readonly Dictionary<string, (DateTimeOffset At, IReadOnlyList<string> Groups)> Groups = new(StringComparer.OrdinalIgnoreCase);
+    private static (ArmConnection Connection, DateTimeOffset At, IReadOnlyList<ArmConnection.Subscription> List)? _subscriptions;
 
     public static void Clear()
     {
@@ -21,6 +22,7 @@ internal static class CompletionCache
         {
             Clusters.Clear();
             Groups.Clear();
+            _subscriptions = null;
         }
     }
 
@@ -94,6 +96,34 @@ internal static class CompletionCache
         }
 
         return groups ?? Array.Empty<string>();
+    }
+
+    /// <summary>The subscriptions the current connection can see (kept per connection: another sign-in sees others).</summary>
+    public static IReadOnlyList<ArmConnection.Subscription> Subscriptions()
+    {
+        if (AksSession.Current is not { } connection)
+        {
+            return Array.Empty<ArmConnection.Subscription>();
+        }
+
+        lock (Gate)
+        {
+            if (_subscriptions is { } hit && ReferenceEquals(hit.Connection, connection) && DateTimeOffset.UtcNow - hit.At < Lifetime)
+            {
+                return hit.List;
+            }
+        }
+
+        var list = Fetch(token => connection.ListSubscriptionsAsync(NullOperationSink.Instance, token));
+        if (list is not null)
+        {
+            lock (Gate)
+            {
+                _subscriptions = (connection, DateTimeOffset.UtcNow, list);
+            }
+        }
+
+        return list ?? Array.Empty<ArmConnection.Subscription>();
     }
 
     private static T? Fetch<T>(Func<CancellationToken, Task<T>> fetch) where T : class

@@ -24,6 +24,22 @@ public sealed class ClusterNameCompleter : IArgumentCompleter
     }
 }
 
+/// <summary>
+/// Completes subscription ids of the current connection; the word may be the start of the id or of the display name, and
+/// the list shows "name (id)".
+/// </summary>
+public sealed class SubscriptionCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var prefix = wordToComplete.Trim('\'', '"');
+        return CompletionCache.Subscriptions()
+            .Where(s => s.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || s.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(s => new CompletionResult(s.Id, $"{s.Name} ({s.Id})", CompletionResultType.ParameterValue, $"{s.Name} ({s.Id}, {s.State})"));
+    }
+}
+
 internal static class Completion
 {
     public static string? Subscription(IDictionary bound) => bound["SubscriptionId"] switch

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using AksSecurity.Engine.Azure;
+using AksSecurity.Engine.Pipelines;
 
 namespace AksSecurity.Infrastructure;
 
@@ -27,6 +28,57 @@ public abstract class AksCmdlet : PSCmdlet, IDisposable
 
     internal void WriteHostMessage(string message) =>
         WriteInformation(new HostInformationMessage { Message = message }, new[] { "PSHOST" });
+
+    // Every error and warning of our cmdlets passes here (these hide Cmdlet's own), so under Azure DevOps each one is also
+    // a ##vso[task.logissue] line, shown in the run's summary, naming the script line that called the cmdlet.
+
+    internal new void WriteError(ErrorRecord errorRecord)
+    {
+        LogIssue(IssueType.Error, errorRecord, "ErrorAction", "ErrorActionPreference");
+        base.WriteError(errorRecord);
+    }
+
+    internal new void WriteWarning(string text)
+    {
+        LogIssue(IssueType.Warning, text, null, "WarningAction", "WarningPreference");
+        base.WriteWarning(text);
+    }
+
+    internal new void ThrowTerminatingError(ErrorRecord errorRecord)
+    {
+        LogIssue(IssueType.Error, errorRecord, null, null);
+        base.ThrowTerminatingError(errorRecord);
+    }
+
+    /// <summary>The audit gate's error, logged before it is thrown (see AuditFailure).</summary>
+    internal void LogTerminatingError(ErrorRecord errorRecord) => LogIssue(IssueType.Error, errorRecord, null, null);
+
+    private void LogIssue(IssueType type, ErrorRecord record, string? actionParameter, string? preferenceVariable) =>
+        LogIssue(type, record.ErrorDetails?.Message is { Length: > 0 } details ? details : record.Exception.Message, record.FullyQualifiedErrorId, actionParameter, preferenceVariable);
+
+    private void LogIssue(IssueType type, string message, string? code, string? actionParameter, string? preferenceVariable)
+    {
+        if (!AzurePipelinesLog.IsAzurePipelines(System.Environment.GetEnvironmentVariable) || Silenced(actionParameter, preferenceVariable))
+        {
+            return;
+        }
+
+        var script = MyInvocation.ScriptName is { Length: > 0 } name ? name : null;
+        WriteHostMessage(AzurePipelinesLog.LogIssue(type, message, script, script is null ? null : MyInvocation.ScriptLineNumber, code));
+    }
+
+    /// <summary>An error or warning the caller asked not to see (-ErrorAction/-WarningAction or the preference SilentlyContinue/Ignore) is not logged either.</summary>
+    private bool Silenced(string? actionParameter, string? preferenceVariable)
+    {
+        if (actionParameter is null || preferenceVariable is null)
+        {
+            return false;
+        }
+
+        var value = MyInvocation.BoundParameters.TryGetValue(actionParameter, out var bound) ? bound : GetVariableValue(preferenceVariable);
+        return LanguagePrimitives.TryConvertTo<ActionPreference>(value, out var preference)
+            && preference is ActionPreference.SilentlyContinue or ActionPreference.Ignore;
+    }
 
     /// <summary>Runs engine work on the thread pool and replays its verbose/debug/warning/progress output here.</summary>
     internal T Run<T>(Func<IOperationSink, CancellationToken, Task<T>> work)

@@ -13,7 +13,7 @@ internal static class AuditFailure
     /// script's own 'throw' does (so 'pwsh -File' exits with 1 even where $ErrorActionPreference is Continue); try/catch
     /// catches it, and its TargetObject holds the failing findings.
     /// </summary>
-    public static void ThrowIfAny(PSCmdlet cmdlet, IReadOnlyCollection<AuditResult> results, Severity threshold)
+    public static void ThrowIfAny(AksCmdlet cmdlet, IReadOnlyCollection<AuditResult> results, Severity threshold)
     {
         if (AuditGate.Message(results, threshold) is not { } message)
         {
@@ -24,6 +24,7 @@ internal static class AuditFailure
         var cause = new AksSecurityException(AksErrorKind.OperationFailed, message);
         var record = new ErrorRecord(cause, ErrorId, ErrorCategory.SecurityError, AuditGate.Failures(results, threshold).ToArray());
         // ThrowTerminatingError would end only this statement, and the script would go on and exit with 0.
+        cmdlet.LogTerminatingError(record);
         throw new RuntimeException(message, cause, record) { WasThrownFromThrowStatement = true };
     }
 }

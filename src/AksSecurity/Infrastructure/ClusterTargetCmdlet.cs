@@ -27,6 +27,7 @@ public abstract class ClusterTargetCmdlet : AksCmdlet
     public string Name { get; set; } = "";
 
     [Parameter(ParameterSetName = ByNameSet)]
+    [ArgumentCompleter(typeof(SubscriptionCompleter))]
     [ValidateNotNullOrEmpty]
     public string? SubscriptionId { get; set; }
 

@@ -36,6 +36,7 @@ public abstract class SecurityAuditCmdlet : AksCmdlet
     /// <summary>With -Name, the cluster's subscription (one); with -All, the subscriptions to audit.</summary>
     [Parameter(ParameterSetName = ByNameSet)]
     [Parameter(ParameterSetName = AllSet)]
+    [ArgumentCompleter(typeof(SubscriptionCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] SubscriptionId { get; set; } = Array.Empty<string>();
 
