@@ -38,6 +38,7 @@ $beside = [ordered]@{
     MaintenanceConfigurations = 'the cluster''s maintenance configurations (GET {clusterId}/maintenanceConfigurations)'
     DefenderPlan              = 'the subscription''s Defender for Containers plan (GET /subscriptions/{subscription}/providers/Microsoft.Security/pricings/Containers)'
     KubernetesVersions        = 'the Kubernetes versions the region supports (GET /subscriptions/{subscription}/providers/Microsoft.ContainerService/locations/{location}/kubernetesVersions)'
+    SecretStoreObjects        = 'inside the cluster, through its Kubernetes API: the DaemonSets aks-secrets-store-csi-driver and aks-secrets-store-provider-azure in kube-system and every SecretProviderClass (Test-AksSecretStore)'
 }
 
 function Join-Cell([string[]] $Values) {

@@ -37,6 +37,9 @@ public enum CheckEvidence
 
     /// <summary>The Kubernetes versions the cluster's region supports.</summary>
     KubernetesVersions = 32,
+
+    /// <summary>The Secrets Store CSI driver's DaemonSets and every SecretProviderClass, read through the cluster's Kubernetes API.</summary>
+    SecretStoreObjects = 64,
 }
 
 /// <summary>One check of the catalogue: what it looks at, why it matters, what fixes it and where other benchmarks and tools have it.</summary>
