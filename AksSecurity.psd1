@@ -41,6 +41,11 @@
         'Test-AksSecurity'
         'Assert-AksSecurity'
         'Export-AksSecurityReport'
+        'Install-AksFalco'
+        'Uninstall-AksFalco'
+        'Get-AksFalcoAlert'
+        'New-AksSecretProviderClass'
+        'Test-AksSecretStore'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
