@@ -8,6 +8,7 @@ namespace AksSecurity.Engine.Tools.SecretStore;
 /// <summary>Test-AksSecretStore: reads the add-on's DaemonSets and every SecretProviderClass, and runs <see cref="SecretStoreChecks"/>.</summary>
 public static class SecretStoreInspector
 {
+    /// <param name="source">What the result names as its source when the cluster has no ARM id (the kubeconfig and context).</param>
     public static async Task<ClusterTestResult> TestAsync(KubernetesTarget target, string source, IOperationSink sink, CancellationToken cancellationToken)
     {
         await using var session = await KubernetesSession.OpenAsync(target, sink, cancellationToken).ConfigureAwait(false);
@@ -17,7 +18,7 @@ public static class SecretStoreInspector
     public static async Task<ClusterTestResult> TestAsync(KubernetesSession session, string source, IOperationSink sink, CancellationToken cancellationToken)
     {
         var evidence = await ReadAsync(session, sink, cancellationToken).ConfigureAwait(false);
-        return SecretStoreChecks.Evaluate(session.ClusterId ?? session.ClusterName, session.ClusterName, source, evidence);
+        return SecretStoreChecks.Evaluate(session.ClusterId ?? session.ClusterName, session.ClusterName, session.ClusterId ?? source, evidence);
     }
 
     public static async Task<SecretStoreEvidence> ReadAsync(KubernetesSession session, IOperationSink sink, CancellationToken cancellationToken)

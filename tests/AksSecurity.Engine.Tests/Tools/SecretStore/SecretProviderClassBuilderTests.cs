@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using AksSecurity.Engine.Kubernetes;
+using AksSecurity.Engine.Tests.Kubernetes.Schema;
 using AksSecurity.Engine.Tests.TestData;
 using AksSecurity.Engine.Tools.SecretStore;
 
@@ -137,6 +139,23 @@ public class SecretProviderClassBuilderTests
 
         var synced = Build(Vault(sync: "kvsecret"))["spec"]!["secretObjects"]![0]!.AsObject();
         Assert.Equal(syncFixture["spec"]!["secretObjects"]![0]!.AsObject().Select(p => p.Key).Except(new[] { "labels" }), synced.Select(p => p.Key));
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Every_shape_is_valid_against_the_crd(string shape)
+    {
+        var manifest = Build(ShapeRequests[shape]);
+        Assert.Equal(Array.Empty<string>(), KubernetesSchemaValidator.Validate(manifest));
+        Assert.Equal(Array.Empty<string>(), KubernetesSchemaValidator.ValidateYaml(SecretProviderClassBuilder.Build(ShapeRequests[shape]).ToYaml(), shape));
+    }
+
+    [Fact]
+    public void The_yaml_file_reads_back_as_the_same_object()
+    {
+        var definition = SecretProviderClassBuilder.Build(ShapeRequests["azure sync"]);
+        var read = ManifestYaml.Parse(definition.ToYaml(), "spc.yaml").Single();
+        Assert.True(JsonNode.DeepEquals(definition.Manifest, read), definition.ToYaml());
     }
 
     [Theory]
