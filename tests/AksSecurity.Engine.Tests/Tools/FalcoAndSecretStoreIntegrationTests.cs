@@ -176,6 +176,7 @@ public sealed class FalcoAndSecretStoreIntegrationTests : IClassFixture<FakeKube
         Assert.Equal(("SecretProviderClass", "default", "payments-kv", "Created"), (created[0].Kind, created[0].Namespace, created[0].Name, created[0].Action));
         var live = _server.GetObject(SecretProviderClassBuilder.ApiVersion, SecretProviderClassBuilder.Kind, "default", "payments-kv")!;
         Assert.Equal(SecretStoreScenarios.Client, live["spec"]!["parameters"]!["clientID"]!.GetValue<string>());
+        Assert.Equal("spc.default.payments-kv", live["metadata"]!["labels"]![KubernetesOwnership.ComponentLabel]!.GetValue<string>());
 
         var (again, _) = await RunAsync(session, new SecretProviderClassInstallation(request, "default"));
         Assert.True(again.IsEmpty, again.Describe());

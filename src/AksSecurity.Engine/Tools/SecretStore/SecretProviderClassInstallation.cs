@@ -8,7 +8,7 @@ namespace AksSecurity.Engine.Tools.SecretStore;
 
 /// <summary>
 /// New-AksSecretProviderClass applied to a cluster: one class, in its namespace. The component is this class's own
-/// (a hash of namespace and name), so planning it can never touch another class, ours or the user's.
+/// (its namespace and name, or a hash of them when too long for a label), so planning it never touches another class.
 /// </summary>
 public sealed class SecretProviderClassInstallation : IKubernetesInstallation
 {
@@ -26,7 +26,11 @@ public sealed class SecretProviderClassInstallation : IKubernetesInstallation
         KubernetesNameRules.RequireLabel(@namespace, "Namespace", "namespace name");
         _manifest = (JsonObject)definition.Manifest.DeepClone();
         _manifest["metadata"]!["namespace"] = @namespace;
-        Component = "spc-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{@namespace}/{definition.Name}")))[..16].ToLowerInvariant();
+        // A label value holds 63 characters; namespaces have no dots, so "spc.<namespace>.<name>" names one class only.
+        var readable = $"spc.{@namespace}.{definition.Name}";
+        Component = readable.Length <= 63
+            ? readable
+            : "spc-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{@namespace}/{definition.Name}")))[..16].ToLowerInvariant();
         Action = $"Apply SecretProviderClass {@namespace}/{definition.Name}";
     }
 

@@ -107,7 +107,8 @@ public static class SecretStoreChecks
             }
         }
 
-        return new ClusterTestResult(clusterId, clusterName, source, findings, ran);
+        // By check, then in the order the objects were read: the same cluster always reads the same way.
+        return new ClusterTestResult(clusterId, clusterName, source, findings.OrderBy(f => f.CheckId, StringComparer.Ordinal).ToList(), ran);
 
         void Missing(SecretProviderClassInfo spc, params (string Key, string? Value)[] required)
         {

@@ -158,6 +158,17 @@ public class SecretProviderClassBuilderTests
         Assert.True(JsonNode.DeepEquals(definition.Manifest, read), definition.ToYaml());
     }
 
+    [Fact]
+    public void Each_applied_class_has_a_component_of_its_own_that_fits_in_a_label()
+    {
+        Assert.Equal("spc.payments.azure-kvname-wi", new SecretProviderClassInstallation(Azure(), "payments").Component);
+        var longName = new string('a', 60);
+        var hashed = new SecretProviderClassInstallation(Azure(name: longName), "payments").Component;
+        Assert.Matches("^spc-[0-9a-f]{16}$", hashed);
+        Assert.NotEqual(hashed, new SecretProviderClassInstallation(Azure(name: longName), "other").Component);
+        Assert.Equal(AksErrorKind.InvalidArgument, Assert.Throws<AksSecurityException>(() => new SecretProviderClassInstallation(Azure(), "Bad NS")).Kind);
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Every_shape_uses_only_fields_the_examples_show(string shape)
