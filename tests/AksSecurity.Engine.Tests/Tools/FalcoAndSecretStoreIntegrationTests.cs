@@ -88,6 +88,13 @@ public sealed class FalcoAndSecretStoreIntegrationTests : IClassFixture<FakeKube
             Assert.Equal(new[] { ("ConfigMap", "Created"), ("DaemonSet", "Updated") }, changes.Where(c => c.Action != "Unchanged").Select(c => (c.Kind, c.Action)));
             Assert.Contains(plan.Changes.Single(c => c.Kind == "DaemonSet").Fields, f => f.Contains("checksum/rules"));
 
+            // Without -RulesPath again: the rules ConfigMap goes, and so do its volume and mount.
+            var (_, withoutRules) = await RunAsync(session, new FalcoInstallation("security", null, null, null));
+            Assert.Equal(new[] { ("DaemonSet", "Updated"), ("ConfigMap", "Deleted") }, withoutRules.Where(c => c.Action != "Unchanged").Select(c => (c.Kind, c.Action)));
+            var pod = _server.GetObject("apps/v1", "DaemonSet", "security", "falco")!["spec"]!["template"]!["spec"]!;
+            Assert.DoesNotContain(pod["volumes"]!.AsArray(), v => v!["name"]!.GetValue<string>() == "custom-rules");
+            await RunAsync(session, new FalcoInstallation("security", null, null, rules));
+
             var removal = await RunAsync(session, new FalcoRemoval());
             Assert.DoesNotContain(removal.Changes, c => c.Kind == "Namespace");
             Assert.NotNull(_server.GetObject("v1", "Namespace", null, "security"));
