@@ -146,6 +146,22 @@ public sealed class FalcoAndSecretStoreIntegrationTests : IClassFixture<FakeKube
     }
 
     [Fact]
+    public async Task Pending_falco_pods_are_named_in_a_warning_and_never_read()
+    {
+        _server.Options.DaemonSetsBecomeReady = false;
+        await using var session = await OpenAsync();
+        await InstalledAsync(session);
+        var sink = new RecordingSink();
+
+        var error = await Assert.ThrowsAsync<AksSecurityException>(() => FalcoAlertReader.ReadAsync(session, new FalcoAlertQuery(), false, sink, CancellationToken.None).ToListAsync().AsTask());
+
+        Assert.Equal(AksErrorKind.ObjectNotFound, error.Kind);
+        Assert.Contains("is Pending", error.Message);
+        Assert.Equal(FakeKubernetesServer.NodeNames.Count, sink.Of("warning").Count(w => w.Contains("is Pending")));
+        Assert.DoesNotContain(_server.Requests, r => r.Path.EndsWith("/log", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Follow_receives_a_line_appended_later_from_any_pod_until_cancelled()
     {
         await using var session = await OpenAsync();

@@ -29,7 +29,7 @@ public static class FalcoAlertReader
     public static async IAsyncEnumerable<FalcoAlert> ReadAsync(KubernetesSession session, FalcoAlertQuery query, bool follow, IOperationSink sink,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var pods = await ListPodsAsync(session, query, cancellationToken).ConfigureAwait(false);
+        var pods = await ListPodsAsync(session, query, sink, cancellationToken).ConfigureAwait(false);
         if (!follow)
         {
             var logs = await Task.WhenAll(pods.Select(pod => ReadPodAsync(session, query, pod, sink, cancellationToken))).ConfigureAwait(false);
@@ -47,7 +47,8 @@ public static class FalcoAlertReader
         }
     }
 
-    private static async Task<IReadOnlyList<FalcoPod>> ListPodsAsync(KubernetesSession session, FalcoAlertQuery query, CancellationToken cancellationToken)
+    /// <summary>Our DaemonSet's pods whose containers have started; a Pending pod has no log yet and is only named in a warning.</summary>
+    private static async Task<IReadOnlyList<FalcoPod>> ListPodsAsync(KubernetesSession session, FalcoAlertQuery query, IOperationSink sink, CancellationToken cancellationToken)
     {
         var pods = await session.Objects.ListAsync("v1", "Pod", query.Namespace, FalcoManifests.PodSelector, cancellationToken).ConfigureAwait(false);
         if (pods.Count == 0)
@@ -57,7 +58,24 @@ public static class FalcoAlertReader
                 query.Namespace);
         }
 
-        return pods.Select(p => new FalcoPod(p["metadata"]!["name"]!.GetValue<string>(), p["spec"]?["nodeName"]?.GetValue<string>())).ToList();
+        var started = new List<FalcoPod>();
+        foreach (var pod in pods)
+        {
+            var falcoPod = new FalcoPod(pod["metadata"]!["name"]!.GetValue<string>(), pod["spec"]?["nodeName"]?.GetValue<string>());
+            if (pod["status"]?["phase"]?.GetValue<string>() == "Pending")
+            {
+                sink.Warning($"Falco pod {falcoPod.Name} on {falcoPod.Node ?? "(no node yet)"} is Pending: it has no log to read yet, so the alerts of that node are missing.");
+                continue;
+            }
+
+            started.Add(falcoPod);
+        }
+
+        return started.Count > 0
+            ? started
+            : throw new AksSecurityException(AksErrorKind.ObjectNotFound,
+                $"Every Falco pod in namespace '{query.Namespace}' of {session.ClusterName} is Pending, so there is no log to read yet. Look at the pods' events (kubectl describe pods -n {query.Namespace}).",
+                query.Namespace);
     }
 
     private static async Task<IReadOnlyList<FalcoAlert>> ReadPodAsync(KubernetesSession session, FalcoAlertQuery query, FalcoPod pod, IOperationSink sink,
