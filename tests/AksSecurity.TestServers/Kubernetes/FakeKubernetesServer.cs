@@ -429,7 +429,6 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
         var http = context.Response;
         http.StatusCode = 200;
         http.ContentType = "text/plain";
-        var sent = 0;
         IReadOnlyList<(DateTimeOffset Time, string Text)> lines;
         bool ended;
         lock (_state.Gate)
@@ -438,7 +437,7 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
             ended = query.IsTerminated(_state, ns, podName);
         }
 
-        sent = lines.Count;
+        var sent = lines.Count;
         await http.WriteAsync(query.Render(query.Initial(lines)), context.RequestAborted);
         if (!query.Follow)
         {
