@@ -39,7 +39,8 @@ public static partial class FalcoManifests
     /// <summary>The DaemonSet's pod selector (spec.selector.matchLabels of daemonset.yaml).</summary>
     public const string PodSelector = "app.kubernetes.io/name=falco,app.kubernetes.io/instance=falco";
 
-    public const string FalcoImage = "docker.io/falcosecurity/falco:0.44.1";
+    public const string FalcoVersion = "0.44.1";
+    public const string FalcoImage = "docker.io/falcosecurity/falco:" + FalcoVersion;
     public const string FalcoctlImage = "docker.io/falcosecurity/falcoctl:0.13.0";
     public const string CustomRulesConfigMap = "falco-custom-rules";
     public const string RulesDirectory = "/etc/falco/rules.d";
@@ -126,7 +127,7 @@ public static partial class FalcoManifests
             {
                 labels.Remove("helm.sh/chart");
                 labels.Remove(KubernetesOwnership.ManagedByLabel);
-                labels["app.kubernetes.io/version"] = "0.44.1";
+                labels["app.kubernetes.io/version"] = FalcoVersion;
             }
 
             if (manifest["subjects"] is JsonArray subjects)
@@ -185,6 +186,8 @@ public static partial class FalcoManifests
             volumes.Remove(volume);
         }
 
+        // AKS clusters may have Windows pools, where Falco's Linux image and eBPF probe cannot run.
+        pod["nodeSelector"] = new JsonObject { ["kubernetes.io/os"] = "linux" };
         var containers = pod["containers"]!.AsArray().OfType<JsonObject>().Concat(initContainers.OfType<JsonObject>()).ToList();
         foreach (var container in containers)
         {

@@ -70,6 +70,7 @@ public class FalcoManifestsTests
         var pod = PodSpec(FalcoManifests.Build(new FalcoInstallOptions()));
 
         Assert.Equal(new[] { "falcoctl-artifact-install" }, pod["initContainers"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+        Assert.Equal("linux", pod["nodeSelector"]!["kubernetes.io/os"]!.GetValue<string>());
         var volumes = pod["volumes"]!.AsArray().Select(v => v!["name"]!.GetValue<string>()).ToList();
         Assert.DoesNotContain("boot-fs", volumes);
         Assert.DoesNotContain("lib-modules", volumes);
