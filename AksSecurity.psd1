@@ -43,6 +43,11 @@
         'Export-AksSecurityReport'
         'Get-AksKubeConfig'
         'Invoke-AksKubeBench'
+        'Install-AksFalco'
+        'Uninstall-AksFalco'
+        'Get-AksFalcoAlert'
+        'New-AksSecretProviderClass'
+        'Test-AksSecretStore'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

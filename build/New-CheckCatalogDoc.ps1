@@ -40,6 +40,7 @@ $beside = [ordered]@{
     DefenderPlan              = 'the subscription''s Defender for Containers plan (GET /subscriptions/{subscription}/providers/Microsoft.Security/pricings/Containers)'
     KubernetesVersions        = 'the Kubernetes versions the region supports (GET /subscriptions/{subscription}/providers/Microsoft.ContainerService/locations/{location}/kubernetesVersions)'
     NodeBenchmark             = 'kube-bench''s node checks, run in a Job on every Linux node (`Test-AksSecurity -IncludeNode`, live only; the same run as [Invoke-AksKubeBench](cmdlets/Invoke-AksKubeBench.md)): the check fails when kube-bench reports FAIL on any node'
+    SecretStoreObjects        = 'inside the cluster, through its Kubernetes API: the DaemonSets aks-secrets-store-csi-driver and aks-secrets-store-provider-azure in kube-system and every SecretProviderClass (Test-AksSecretStore)'
 }
 
 function Join-Cell([string[]] $Values) {

@@ -18,6 +18,9 @@ public enum AksErrorKind
     NotConnected,
     LockoutRisk,
     NotSupported,
+
+    /// <summary>A file exists but could not be read (permissions, a device error).</summary>
+    ReadError,
 }
 
 /// <summary>An error the engine explains itself: the message is written for the user, never a stack trace.</summary>

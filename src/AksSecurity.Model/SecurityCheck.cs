@@ -43,6 +43,8 @@ public enum CheckEvidence
 
     /// <summary>kube-bench's results from every Linux node (Test-AksSecurity -IncludeNode runs it); never read offline.</summary>
     NodeBenchmark = 64,
+    /// <summary>The Secrets Store CSI driver's DaemonSets and every SecretProviderClass, read through the cluster's Kubernetes API.</summary>
+    SecretStoreObjects = 128,
 }
 
 /// <summary>One check of the catalogue: what it looks at, why it matters, what fixes it and where other benchmarks and tools have it.</summary>

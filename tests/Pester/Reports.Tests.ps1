@@ -6,9 +6,11 @@ BeforeAll {
     $script:SchemaDirectory = Join-Path $RepoRoot 'tests/AksSecurity.Engine.Tests/TestData/ReportSchemas'
     $script:AllFiles = 'aks-security.sarif', 'aks-security.nunit.xml', 'aks-security.junit.xml', 'aks-security.json', 'aks-security.md', 'aks-security.html'
 
-    # Every area's Test- cmdlet on the example documents, as a pipeline would run them (Test-AksSecurity has its own tests).
+    # Every area's Test- cmdlet that reads documents on the example documents, as a pipeline would run them (Test-AksSecurity
+    # has its own tests; Test-AksSecretStore reads inside a cluster only).
     function Get-OfflineResult([string] $Path = (Join-Path $ExamplesDirectory '*.json')) {
-        Get-Command -Module AksSecurity -Verb Test | Where-Object Name -ne 'Test-AksSecurity' | Sort-Object Name | ForEach-Object { & $_ -Path $Path }
+        Get-Command -Module AksSecurity -Verb Test | Where-Object { $_.Name -ne 'Test-AksSecurity' -and $_.Parameters.ContainsKey('Path') } | Sort-Object Name |
+            ForEach-Object { & $_ -Path $Path }
     }
 
     # Errors of an XML file against a schema in the engine tests' ReportSchemas folder (sources in SOURCE.md there).

@@ -1,4 +1,5 @@
 using AksSecurity.Engine.Clusters;
+using AksSecurity.Engine.Tools.SecretStore;
 
 namespace AksSecurity.Engine.Checks;
 
@@ -201,6 +202,72 @@ public static class CheckCatalog
             Rationale = "The poll interval bounds how long a rotated or revoked secret stays in use in pods. A long interval turns a prompt rotation into hours of exposure.",
             FixedBy = "Enable-AksKeyVaultCsi", Remediation = "Shorten the interval (Enable-AksKeyVaultCsi -RotationPollInterval 2m).",
             Mcsb = new[] { "IM-8" },
+        },
+
+        // Secrets Store CSI driver inside the cluster (Tools/SecretStore/SecretStoreChecks.cs; read through the Kubernetes API).
+        new SecurityCheck
+        {
+            Id = SecretStoreChecks.DriverUnhealthy, Title = "The Secrets Store CSI driver DaemonSet is missing or not ready", Severity = Severity.Medium,
+            Category = CheckCategory.Secrets, Evidence = CheckEvidence.SecretStoreObjects,
+            Rationale = "The driver DaemonSet aks-secrets-store-csi-driver mounts the secrets into pods on each node. Where it is missing or not ready, pods that mount a SecretProviderClass do not start, and teams fall back to plain Kubernetes Secrets.",
+            FixedBy = "Enable-AksKeyVaultCsi", Remediation = "Turn the add-on on (Enable-AksKeyVaultCsi) or repair the DaemonSet's pods in kube-system.",
+            Mcsb = new[] { "IM-8" },
+        },
+        new SecurityCheck
+        {
+            Id = SecretStoreChecks.AzureProviderUnhealthy, Title = "The Azure Key Vault provider DaemonSet is missing or not ready", Severity = Severity.Medium,
+            Category = CheckCategory.Secrets, Evidence = CheckEvidence.SecretStoreObjects,
+            Rationale = "The provider DaemonSet aks-secrets-store-provider-azure fetches the objects from Key Vault for the driver. Where it is missing or not ready, Key Vault mounts fail on those nodes.",
+            FixedBy = "Enable-AksKeyVaultCsi", Remediation = "Turn the add-on on (Enable-AksKeyVaultCsi) or repair the DaemonSet's pods in kube-system.",
+            Mcsb = new[] { "IM-8" },
+        },
+        new SecurityCheck
+        {
+            Id = SecretStoreChecks.UnknownProvider, Title = "A SecretProviderClass names an unknown provider", Severity = Severity.Medium,
+            Category = CheckCategory.Secrets, Evidence = CheckEvidence.SecretStoreObjects,
+            Rationale = "The driver hands a mount to the provider named in spec.provider (azure, vault, gcp or aws). A misspelt or missing name makes every pod that mounts the class fail to start.",
+            FixedBy = "New-AksSecretProviderClass", Remediation = "Set spec.provider to an installed provider, or rebuild the class with New-AksSecretProviderClass.",
+            Mcsb = new[] { "IM-8" },
+        },
+        new SecurityCheck
+        {
+            Id = SecretStoreChecks.PodIdentity, Title = "A SecretProviderClass uses pod-managed identity", Severity = Severity.High,
+            Category = CheckCategory.Secrets, Evidence = CheckEvidence.SecretStoreObjects,
+            Rationale = "Entra pod-managed identity is deprecated and replaced by workload identity. Its node agent intercepts the instance metadata endpoint, so a flaw or a misconfigured binding hands vault access to other pods.",
+            FixedBy = "New-AksSecretProviderClass", Remediation = "Federate the workload's service account with a workload identity and rebuild the class with New-AksSecretProviderClass -ClientId.",
+            Mcsb = new[] { "IM-3" },
+        },
+        new SecurityCheck
+        {
+            Id = SecretStoreChecks.NodeIdentity, Title = "A SecretProviderClass uses the nodes' managed identity", Severity = Severity.Medium,
+            Category = CheckCategory.Secrets, Evidence = CheckEvidence.SecretStoreObjects,
+            Rationale = "With useVMManagedIdentity the vault is read with an identity assigned to the node pool, which every pod on those nodes can use through a class of its own. One compromised workload then reads every vault that identity may read.",
+            FixedBy = "New-AksSecretProviderClass", Remediation = "Use a workload identity granted to the workload's service account only (New-AksSecretProviderClass -ClientId).",
+            Mcsb = new[] { "IM-3" },
+        },
+        new SecurityCheck
+        {
+            Id = SecretStoreChecks.NoWorkloadIdentity, Title = "A SecretProviderClass names no workload identity", Severity = Severity.Medium,
+            Category = CheckCategory.Secrets, Evidence = CheckEvidence.SecretStoreObjects,
+            Rationale = "Without clientID, pod or node identity, the Azure provider signs in with a service principal secret read from a Kubernetes Secret. That secret must be stored, rotated and kept from leaking, which is what Key Vault was meant to avoid.",
+            FixedBy = "New-AksSecretProviderClass", Remediation = "Use a workload identity instead of a stored service principal secret (New-AksSecretProviderClass -ClientId).",
+            Mcsb = new[] { "IM-3" },
+        },
+        new SecurityCheck
+        {
+            Id = SecretStoreChecks.MissingValues, Title = "A SecretProviderClass lacks the values its provider needs", Severity = Severity.Medium,
+            Category = CheckCategory.Secrets, Evidence = CheckEvidence.SecretStoreObjects,
+            Rationale = "An Azure class needs keyvaultName and tenantID, a Vault class vaultAddress and roleName. Without them mounts fail, or the Vault provider falls back to a default address nobody chose.",
+            FixedBy = "New-AksSecretProviderClass", Remediation = "Rebuild the class with every value (New-AksSecretProviderClass).",
+            Mcsb = new[] { "IM-8" },
+        },
+        new SecurityCheck
+        {
+            Id = SecretStoreChecks.VaultNotHttps, Title = "A SecretProviderClass reaches Vault without TLS", Severity = Severity.Medium,
+            Category = CheckCategory.Secrets, Evidence = CheckEvidence.SecretStoreObjects,
+            Rationale = "The Vault provider sends the pod's service account token to Vault and receives the secrets over vaultAddress. Over plain http both cross the network in clear text.",
+            FixedBy = "New-AksSecretProviderClass", Remediation = "Serve Vault over https and rebuild the class with New-AksSecretProviderClass -VaultAddress https://...",
+            Mcsb = new[] { "DP-3" },
         },
 
         // Monitoring (Checks/MonitoringChecks.cs).

@@ -3,6 +3,7 @@ using AksSecurity.Engine.Azure;
 using AksSecurity.Engine.Clusters;
 using AksSecurity.Engine.Documents;
 using AksSecurity.Engine.Fleet;
+using AksSecurity.Engine.Tools.SecretStore;
 
 namespace AksSecurity.Engine.Checks;
 
@@ -31,6 +32,9 @@ public sealed class SecurityAudit
         ("AKS-UPG-", UpgradeChecks.Evaluate),
         ("AKS-CFG-", ClusterConfigurationChecks.Evaluate),
         ("AKS-NODE-", NodeChecks.Evaluate),
+        ("AKS-SSC-", e => e.SecretStore is null
+            ? new ClusterTestResult(e.View.Id, e.View.Name, e.Cluster.Source, Array.Empty<Finding>(), Array.Empty<string>())
+            : SecretStoreChecks.Evaluate(e.View.Id, e.View.Name, e.Cluster.Source, e.SecretStore)),
     };
 
     private readonly SuppressionSet _suppressions;
@@ -257,6 +261,11 @@ public sealed class SecurityAudit
         if (check.Evidence.HasFlag(CheckEvidence.NodeBenchmark) && NodeChecks.WhyNoVerdict(evidence, check) is { } why)
         {
             return why;
+        }
+
+        if (check.Evidence.HasFlag(CheckEvidence.SecretStoreObjects) && evidence.SecretStore is null)
+        {
+            return $"Runs inside the cluster only: Test-AksSecretStore reads the Secrets Store CSI objects through the cluster's Kubernetes API, which the ARM audit does not reach (see {check.DocumentationUrl}).";
         }
 
         var missing = new List<string>();

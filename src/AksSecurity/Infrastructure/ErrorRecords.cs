@@ -21,6 +21,7 @@ internal static class ErrorRecords
         AksErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
         AksErrorKind.LockoutRisk => ErrorCategory.SecurityError,
         AksErrorKind.NotSupported => ErrorCategory.InvalidOperation,
+        AksErrorKind.ReadError => ErrorCategory.ReadError,
         _ => ErrorCategory.InvalidOperation,
     };
 

@@ -39,7 +39,7 @@ public class CheckCatalogTests
     public void Ids_are_unique_and_stable_in_form()
     {
         Assert.Equal(CheckCatalog.All.Count, CheckCatalog.All.Select(c => c.Id).Distinct().Count());
-        Assert.All(CheckCatalog.All, c => Assert.Matches(@"^AKS-(API|AAD|POL|KV|MON|DEF|UPG|CFG|NODE)-\d{3}$", c.Id));
+        Assert.All(CheckCatalog.All, c => Assert.Matches(@"^AKS-(API|AAD|POL|KV|MON|DEF|UPG|CFG|NODE|SSC)-\d{3}$", c.Id));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using AksSecurity.Engine.Checks;
 using AksSecurity.Engine.Clusters;
 using AksSecurity.Engine.Defender;
 using AksSecurity.Engine.Policy;
+using AksSecurity.Engine.Tools.SecretStore;
 
 namespace AksSecurity.Engine.Tests.TestData;
 
@@ -43,6 +44,7 @@ internal static class AuditScenarios
             DefenderPlan = Plan("Standard"),
             SupportedKubernetesVersions = PublishedVersions,
             NodeBenchmark = KubeBenchSamples.Evidence(("aks-nodepool1-0", KubeBenchSamples.AksNodeWithStatus("FAIL"))),
+            SecretStore = SecretStoreScenarios.EveryCheckFails(),
         };
         return new Scenario("open", evidence, new PolicyCheckOptions());
     }
@@ -95,8 +97,8 @@ internal static class AuditScenarios
     }
 
     /// <summary>Every checks class on one scenario, as Test-Aks* would run them.</summary>
-    public static IReadOnlyList<ClusterTestResult> RunEveryClass(Scenario scenario) => new[]
-    {
+    public static IReadOnlyList<ClusterTestResult> RunEveryClass(Scenario scenario) =>
+    [
         ApiAccessChecks.Evaluate(scenario.Evidence),
         AadRbacChecks.Evaluate(scenario.Evidence),
         PolicyChecks.Evaluate(scenario.Evidence, scenario.PolicyOptions),
@@ -106,7 +108,13 @@ internal static class AuditScenarios
         UpgradeChecks.Evaluate(scenario.Evidence),
         ClusterConfigurationChecks.Evaluate(scenario.Evidence),
         NodeChecks.Evaluate(scenario.Evidence),
-    };
+        .. SecretStore(scenario.Evidence),
+    ];
+
+    /// <summary>Test-AksSecretStore's checks, where the scenario has the objects it reads.</summary>
+    private static IEnumerable<ClusterTestResult> SecretStore(ClusterEvidence evidence) => evidence.SecretStore is { } objects
+        ? new[] { SecretStoreChecks.Evaluate(evidence.View.Id, evidence.View.Name, evidence.Cluster.Source, objects) }
+        : Array.Empty<ClusterTestResult>();
 
     public static KubernetesVersionCatalog PublishedVersions =>
         KubernetesVersionCatalog.Parse("location1", ArmExamples.ResponseBody("KubernetesVersions_List.json"));
