@@ -27,6 +27,31 @@ $script:ChangeRows = @(
 # The audit reads only: its faults hit reads, and afterwards the cluster must be as it was.
 $script:AuditRow = @{ Command = 'Test-AksSecurity'; Arguments = @{}; Audit = $true }
 
+# Lockout guards (Guards.Tests.ps1): Refused = a refusal whose message contains this (SecurityError unless Category
+# says otherwise), with Force the arguments that are the documented way past it; Prompt = a ConfirmImpact High question
+# that contains this.
+$script:GuardRows = @(
+    @{ Name = 'authorized ranges that exclude the caller'; Command = 'Set-AksApiAccess'
+        Arguments = @{ AuthorizedIpRange = @('203.0.113.0/24'); CallerIpAddress = '198.51.100.17' }
+        Refused = 'do not include your address 198.51.100.17'; Force = @{ Force = $true } }
+    @{ Name = 'the caller address from AKSSECURITY_CALLER_IP'; Command = 'Set-AksApiAccess'; CallerVariable = '198.51.100.17'
+        Arguments = @{ AuthorizedIpRange = @('203.0.113.0/24') }; Refused = 'do not include your address 198.51.100.17' }
+    @{ Name = "removing the caller's range"; Command = 'Set-AksApiAccess'; Cluster = 'restricted1'; ResourceGroup = 'rg2'
+        Arguments = @{ Remove = @('52.3.4.5/32'); CallerIpAddress = '52.3.4.5' }; Refused = 'do not include your address 52.3.4.5'; Force = @{ Force = $true } }
+    @{ Name = 'local accounts off without an admin group or Azure RBAC'; Command = 'Enable-AksAadRbac'; Seed = @{ 'properties.enableRBAC' = $true }
+        Arguments = @{ DisableLocalAccount = $true }; Refused = 'nobody could get cluster-admin credentials' }
+    @{ Name = 'Kubernetes RBAC off (cannot be turned on in place)'; Command = 'Enable-AksAadRbac'; Category = 'InvalidOperation'
+        Arguments = @{ AdminGroupObjectId = @($AdminGroup) }; Refused = 'Kubernetes RBAC off' }
+    @{ Name = 'effect Deny on kube-system'; Command = 'Set-AksPolicyInitiative'
+        Arguments = @{ Initiative = 'Baseline'; Effect = 'Deny'; ExcludedNamespace = @('gatekeeper-system') }; Refused = 'Effect Deny without kube-system'; Force = @{ Force = $true } }
+    @{ Name = 'managed Entra ID on (irreversible)'; Command = 'Enable-AksAadRbac'; Seed = @{ 'properties.enableRBAC' = $true }
+        Arguments = @{ AdminGroupObjectId = @($AdminGroup) }; Prompt = 'cannot be turned off once it is on' }
+    @{ Name = 'OIDC issuer on (irreversible)'; Command = 'Enable-AksWorkloadIdentity'; Arguments = @{}; Prompt = 'cannot be turned off' }
+    @{ Name = 'Key Vault CSI add-on off (pods lose their secrets)'; Command = 'Enable-AksKeyVaultCsi'
+        Seed = @{ 'properties.addonProfiles.azureKeyvaultSecretsProvider' = @{ enabled = $true; config = @{ enableSecretRotation = 'true' } } }
+        Arguments = @{ Disable = $true }; Prompt = 'cannot start or restart while the add-on is off' }
+)
+
 function Get-ChangeCmdletName {
     # The module's cmdlets that change clusters, by verb (Connect/Disconnect change the session, not a cluster).
     Get-Command -Module AksSecurity -CommandType Cmdlet | Where-Object { $_.Verb -in 'Set', 'Enable', 'Disable' } | ForEach-Object Name | Sort-Object
