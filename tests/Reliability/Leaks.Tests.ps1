@@ -114,7 +114,7 @@ Describe 'Leak scan' {
     }
 
     It 'would see a marker' {
-        Find-Marker (Get-RecordText (Write-Error "token $TokenMarker" 2>&1)) | Should -Be $TokenMarker
+        Find-Marker (Get-RecordText (Write-Error "token $TokenMarker" -ErrorAction Continue 2>&1)) | Should -Be $TokenMarker
     }
 
     It 'finds no marker anywhere' {
