@@ -5,7 +5,7 @@ BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     . (Join-Path $PSScriptRoot 'BadInputCorpus.ps1')
     $cases = foreach ($row in $BadInputRows) {
-        for ($i = 0; $i -lt $row.Values.Count; $i++) { @{ Key = '{0} -{1} #{2}' -f $row.Command, $row.Parameter, $i; Input = $row.Input } }
+        for ($i = 0; $i -lt $row.Values.Count; $i++) { @{ Key = '{0} -{1} #{2}' -f $row.Command, $row.Parameter, $i; Input = $row.Input; Pending = $row.Pending } }
     }
     $accepted = foreach ($row in $GoodFileRows) { @{ Key = '{0} accepts {1}' -f $row.Command, $row.File } }
 }
@@ -47,7 +47,7 @@ Describe 'Bad input runner' {
 }
 
 Describe '<Input>: <Key>' -ForEach $cases {
-    It 'is answered clearly, sends nothing and lets the pipeline go on' {
+    It 'is answered clearly, sends nothing and lets the pipeline go on' -Skip:([bool]$Pending) {
         $result = $Results[$Key]
         $result | Should -Not -BeNullOrEmpty -Because 'the runner reaches every case'
         $result.PSObject.Properties['Crashed'] | Should -BeNullOrEmpty -Because 'the process survives every input'

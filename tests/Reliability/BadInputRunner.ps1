@@ -54,7 +54,7 @@ function Measure-GoodRequests($Row) {
     @(Invoke-FakeArmJson Get 'requests').Count
 }
 
-foreach ($row in $BadInputRows) {
+foreach ($row in $BadInputRows | Where-Object { -not $_.Pending }) {
     $goodRequests = Measure-GoodRequests $row
     for ($i = 0; $i -lt $row.Values.Count; $i++) {
         $value = $row.Values[$i]

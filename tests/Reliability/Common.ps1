@@ -24,8 +24,14 @@ $script:ChangeRows = @(
     @{ Command = 'Disable-AksLegacyAddon'; Arguments = @{}; Seed = @{ 'properties.addonProfiles.kubeDashboard' = @{ enabled = $true } } }
 )
 
-# The audit reads only: its faults hit reads, and afterwards the cluster must be as it was.
-$script:AuditRow = @{ Command = 'Test-AksSecurity'; Arguments = @{}; Audit = $true }
+# Cmdlets that only read: their faults hit their first request to the cluster, afterwards the cluster must be as it
+# was, and a success must give what a fault-free run gives (Verify: $output, $expected.Output of the fault-free run).
+$script:ReaderRows = @(
+    @{ Command = 'Test-AksSecurity'; Arguments = @{}; ReadOnly = $true
+        Verify = { param($output, $expected) (ConvertTo-Json -Compress @($output.Findings.CheckId | Sort-Object)) -eq (ConvertTo-Json -Compress @($expected.Output.Findings.CheckId | Sort-Object)) } }
+    @{ Command = 'Get-AksKubeConfig'; Arguments = @{}; ReadOnly = $true
+        Verify = { param($output, $expected) $output.Count -eq 1 -and $output[0].Server -eq $expected.Output[0].Server -and $output[0].Authentication -eq $expected.Output[0].Authentication } }
+)
 
 # Lockout guards (Guards.Tests.ps1): Refused = a refusal whose message contains this (SecurityError unless Category
 # says otherwise), with Force the arguments that are the documented way past it; Prompt = a ConfirmImpact High question

@@ -4,7 +4,8 @@ BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     . (Join-Path $PSScriptRoot 'FaultMatrix.ps1')
     $work = @(Get-FaultWork)
-    $applicable = @($work | Where-Object { -not $_.Skip } | ForEach-Object { @{ Key = $_.Key; Command = $_.Command; CaseName = $_.CaseName } })
+    $applicable = @($work | Where-Object { -not $_.Skip } | ForEach-Object { @{ Key = $_.Key; Command = $_.Command; CaseName = $_.CaseName } }) +
+    @($KubernetesFaultCases | ForEach-Object { @{ Key = "k8s:$($_.Object)"; Command = 'Kubernetes core'; CaseName = $_.Name } })
 }
 
 BeforeAll {
@@ -15,14 +16,15 @@ BeforeAll {
     $work = @(Get-FaultWork)
     $script:Results = @{}
     foreach ($result in Invoke-FaultMatrix -Work $work) { $Results[$result.Key] = $result }
+    foreach ($result in Invoke-KubernetesFaultCases -WorkDirectory $TestDrive) { $Results[$result.Key] = $result }
     $all = @($Results.Values)
     Write-ReliabilityFigures 'faults' @{
         Injected = @($all | Where-Object Injected).Count
         Survived = @($all | Where-Object Survived).Count
         Cases = $all.Count
         LostUpdates = @($all | Where-Object LostUpdate).Count
-        # Kubernetes objects left behind: counted once the in-cluster cmdlets have rows here.
-        Orphans = 0
+        # Kubernetes objects left behind with the module's label.
+        Orphans = @($KubernetesOrphans).Count
     }
 }
 
@@ -50,5 +52,9 @@ Describe '<Command> under <CaseName>' -ForEach $applicable {
 Describe 'Fault figures' {
     It 'lost no concurrent change' {
         @($Results.Values | Where-Object LostUpdate).Key | Should -BeNullOrEmpty
+    }
+
+    It 'left no Kubernetes object behind' {
+        @($KubernetesOrphans).metadata.name | Should -BeNullOrEmpty
     }
 }

@@ -21,6 +21,8 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+# 'Faults,Leaks' from a shell's -File call arrives as one string.
+$Part = @($Part | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
 $PSStyle.OutputRendering = 'PlainText'
 $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
 Import-Module (Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1') -Force

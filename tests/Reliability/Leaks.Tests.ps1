@@ -1,8 +1,9 @@
 # Leaks: every exported cmdlet runs with -Verbose -Debug while a distinctive token is in play (Connect-AksSecurity
 # -AccessToken; the fake ARM accepts any bearer), then every report format is written; no stream, error record (message,
 # inner exceptions, target), output (ToString and JSON), host transcript or report file may contain a marker.
-# The Kubernetes markers (kubeconfig client key, notification-URL secret) join $LeakMarkers when the in-cluster cmdlets
-# land, with their rows in $LeakRows.
+# Secrets the run itself produces join the markers before the scan: the kubeconfig token and client key that
+# Get-AksKubeConfig fetched (its file must be owner-only). The notification-URL secret joins when the in-cluster tool
+# cmdlets (Install-AksKured -NotifyUrl …) have rows here.
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 }
@@ -17,6 +18,7 @@ BeforeAll {
     $secureToken = ConvertTo-SecureString $TokenMarker -AsPlainText -Force
     $clusterId = Get-ClusterId rg1 clustername1
     $reports = Join-Path $TestDrive 'reports'
+    $kubeConfigFile = Join-Path $TestDrive 'admin.kubeconfig'
 
     # Safe arguments per exported cmdlet (scriptblocks: evaluated when the row runs). Connect first, Disconnect last.
     $script:LeakRows = [ordered]@{
@@ -36,6 +38,9 @@ BeforeAll {
         'Test-AksSecurity'                    = { @{ Id = $clusterId } }
         'Assert-AksSecurity'                  = { @{ AuditResult = (Test-AksSecurity -Id $clusterId); FailOn = 'Critical' } }
         'Export-AksSecurityReport'            = { @{ InputObject = (Test-AksSecurity -Id $clusterId); Path = "$reports/"; Format = [enum]::GetNames([AksSecurity.ReportFormat]); Force = $true } }
+        # Twice: the user kubeconfig (a token) as output, the admin one (a client key) written to a file.
+        'Get-AksKubeConfig'                   = { @{ Id = $clusterId } }
+        'Get-AksKubeConfig -Admin'            = { @{ Id = $clusterId; Admin = $true; Path = $kubeConfigFile; Force = $true } }
     }
     # The change cmdlets: their faults-matrix arguments, each on a fresh cluster.
     foreach ($row in $ChangeRows) {
@@ -63,30 +68,48 @@ BeforeAll {
     Start-Transcript -Path $transcript -Force | Out-Null
     $script:Scanned = [Collections.Generic.List[object]]::new()
     $script:Found = [Collections.Generic.List[string]]::new()
+    $runs = [ordered]@{}
     try {
         foreach ($name in $LeakRows.Keys) {
             $arguments = & $LeakRows[$name]
-            $records = @(& { & $name @arguments -Verbose -Debug -WarningAction Continue -InformationAction Continue -ErrorAction Continue } *>&1)
-            # Six streams: output, error, warning, verbose, debug, information (incl. host messages).
-            foreach ($stream in 'Output', 'Error', 'Warning', 'Verbose', 'Debug', 'Information') {
-                $inStream = switch ($stream) {
-                    'Error' { $records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } }
-                    'Warning' { $records | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } }
-                    'Verbose' { $records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } }
-                    'Debug' { $records | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } }
-                    'Information' { $records | Where-Object { $_ -is [System.Management.Automation.InformationRecord] } }
-                    default { $records | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] -and $_ -isnot [System.Management.Automation.InformationalRecord] -and $_ -isnot [System.Management.Automation.InformationRecord] } }
-                }
-                $Scanned.Add([pscustomobject]@{ Cmdlet = $name; Stream = $stream; Records = @($inStream).Count })
-                foreach ($record in $inStream) {
-                    if (Find-Marker (Get-RecordText $record)) { $Found.Add("$name $stream") }
-                }
-            }
+            $command = $name.Split(' ')[0]
+            $runs[$name] = @(& { & $command @arguments -Verbose -Debug -WarningAction Continue -InformationAction Continue -ErrorAction Continue } *>&1)
         }
     }
     finally {
         Stop-Transcript | Out-Null
     }
+
+    # The secrets the run fetched are markers too: the user token and the admin client key.
+    $userKubeConfig = $runs['Get-AksKubeConfig'] | Where-Object { $_ -is [AksSecurity.AksKubeConfig] } | Select-Object -First 1
+    $userText = $userKubeConfig.Content | ConvertFrom-SecureString -AsPlainText
+    $adminText = Get-Content -Raw $kubeConfigFile
+    $script:KubeMarkers = @(
+        [regex]::Match($userText, 'token: (\S+)').Groups[1].Value
+        [regex]::Match($adminText, 'client-key-data: (\S{40})').Groups[1].Value
+    )
+    $script:LeakMarkers += $KubeMarkers
+    $script:KubeConfigMode = if (-not $IsWindows) { (Get-Item $kubeConfigFile).UnixFileMode }
+
+    foreach ($name in $runs.Keys) {
+        $records = $runs[$name]
+        # Six streams: output, error, warning, verbose, debug, information (incl. host messages).
+        foreach ($stream in 'Output', 'Error', 'Warning', 'Verbose', 'Debug', 'Information') {
+            $inStream = switch ($stream) {
+                'Error' { $records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } }
+                'Warning' { $records | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } }
+                'Verbose' { $records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } }
+                'Debug' { $records | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } }
+                'Information' { $records | Where-Object { $_ -is [System.Management.Automation.InformationRecord] } }
+                default { $records | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] -and $_ -isnot [System.Management.Automation.InformationalRecord] -and $_ -isnot [System.Management.Automation.InformationRecord] } }
+            }
+            $Scanned.Add([pscustomobject]@{ Cmdlet = $name; Stream = $stream; Records = @($inStream).Count })
+            foreach ($record in $inStream) {
+                if (Find-Marker (Get-RecordText $record)) { $Found.Add("$name $stream") }
+            }
+        }
+    }
+    # The kubeconfig file holds the key by design; every other file written is scanned.
     $script:Files = @(Get-ChildItem $reports -File -Recurse) + @(Get-Item $transcript)
     foreach ($file in $Files) {
         if (Find-Marker ([IO.File]::ReadAllText($file.FullName))) { $Found.Add("file $($file.Name)") }
@@ -111,6 +134,11 @@ Describe 'Leak scan' {
 
     It 'wrote every report format' {
         @($Files).Count | Should -Be ([enum]::GetNames([AksSecurity.ReportFormat]).Count + 1)
+    }
+
+    It 'harvested the kubeconfig token and client key as markers, and wrote the kubeconfig owner-only' {
+        $KubeMarkers | Where-Object { $_.Length -ge 20 } | Should -HaveCount 2
+        if (-not $IsWindows) { $KubeConfigMode | Should -Be ([IO.UnixFileMode]::UserRead -bor [IO.UnixFileMode]::UserWrite) }
     }
 
     It 'would see a marker' {
