@@ -50,6 +50,8 @@ $script:GuardRows = @(
         Arguments = @{ AdminGroupObjectId = @($AdminGroup) }; Refused = 'Kubernetes RBAC off' }
     @{ Name = 'effect Deny on kube-system'; Command = 'Set-AksPolicyInitiative'
         Arguments = @{ Initiative = 'Baseline'; Effect = 'Deny'; ExcludedNamespace = @('gatekeeper-system') }; Refused = 'Effect Deny without kube-system'; Force = @{ Force = $true } }
+    @{ Name = 'an admin kubeconfig of a cluster with local accounts disabled'; Command = 'Get-AksKubeConfig'; Category = 'InvalidOperation'
+        Seed = @{ 'properties.disableLocalAccounts' = $true }; Arguments = @{ Admin = $true }; Refused = 'local accounts disabled' }
     @{ Name = 'managed Entra ID on (irreversible)'; Command = 'Enable-AksAadRbac'; Seed = @{ 'properties.enableRBAC' = $true }
         Arguments = @{ AdminGroupObjectId = @($AdminGroup) }; Prompt = 'cannot be turned off once it is on' }
     @{ Name = 'OIDC issuer on (irreversible)'; Command = 'Enable-AksWorkloadIdentity'; Arguments = @{}; Prompt = 'cannot be turned off' }

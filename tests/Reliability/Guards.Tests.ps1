@@ -46,7 +46,8 @@ Describe 'Guard: <Name> (<Command>)' -ForEach $GuardRows {
         if ($Refused) {
             $saved = $env:AKSSECURITY_CALLER_IP
             $env:AKSSECURITY_CALLER_IP = $CallerVariable
-            try { & $Command -Id $id @arguments -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue }
+            if ((Get-Command $Command).Parameters.ContainsKey('Confirm')) { $arguments = $arguments + @{ Confirm = $false } }
+            try { & $Command -Id $id @arguments -ErrorVariable failures -ErrorAction SilentlyContinue }
             finally { $env:AKSSECURITY_CALLER_IP = $saved }
             $failures.Count | Should -Be 1
             "$($failures[0].CategoryInfo.Category)" | Should -Be ($Category ?? 'SecurityError')
@@ -70,7 +71,7 @@ Describe 'Guard: <Name> (<Command>)' -ForEach $GuardRows {
         if ($Force) {
             # The documented way past the guard goes through.
             $force = $Force
-            & $Command -Id $id @arguments @force -Confirm:$false -WarningAction SilentlyContinue -ErrorAction Stop
+            & $Command -Id $id @arguments @force -WarningAction SilentlyContinue -ErrorAction Stop
             Get-Writes $id | Should -Not -BeNullOrEmpty
         }
         $script:Holding++
