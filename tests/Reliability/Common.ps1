@@ -61,8 +61,10 @@ $script:GuardRows = @(
 )
 
 function Get-ChangeCmdletName {
-    # The module's cmdlets that change clusters, by verb (Connect/Disconnect change the session, not a cluster).
-    Get-Command -Module AksSecurity -CommandType Cmdlet | Where-Object { $_.Verb -in 'Set', 'Enable', 'Disable' } | ForEach-Object Name | Sort-Object
+    # The module's cmdlets that change a cluster or what runs in it, by verb (Connect/Disconnect change the session).
+    # The in-cluster tools (Install-/Uninstall-/Invoke-/New-) are listed too: each needs a row when it lands.
+    Get-Command -Module AksSecurity -CommandType Cmdlet | Where-Object { $_.Verb -in 'Set', 'Enable', 'Disable', 'Install', 'Uninstall', 'Invoke', 'New' } |
+        ForEach-Object Name | Sort-Object
 }
 
 function Invoke-FakeArmJson([string] $Method, [string] $Path, $Body) {

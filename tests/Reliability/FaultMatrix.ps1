@@ -217,19 +217,26 @@ function Complete-FaultCase($Run, $Expected, $Journal) {
     }
 }
 
-function Get-RowExpectations($Row, [string] $Key, $Pool) {
-    # A fault-free run of the row on its own cluster: the states its cases must end in.
+function Start-RowBaseline($Row, [string] $Key, $Pool) {
+    # A fault-free run of the row on its own cluster (all rows at once): the states its cases must end in.
     $id = New-CaseCluster -Name "rel-$Key-base" -Seed ($Row.Seed ?? @{})
-    $original = Get-ClusterState -Id $id -Resources $Row.Resources
-    $expected = @{ Original = $original }
     $ps = [powershell]::Create()
     $ps.RunspacePool = $Pool
     $null = $ps.AddCommand($Row.Command).AddParameter('Id', $id)
     foreach ($argument in $Row.Arguments.GetEnumerator()) { $null = $ps.AddParameter($argument.Key, $argument.Value) }
     if (-not $Row.ReadOnly) { $null = $ps.AddParameter('Confirm', $false) }
-    $output = @($ps.Invoke())
+    [pscustomobject]@{ Row = $Row; Id = $id; Original = Get-ClusterState -Id $id -Resources $Row.Resources; PowerShell = $ps; Handle = $ps.BeginInvoke() }
+}
+
+function Complete-RowBaseline($Baseline) {
+    $Row = $Baseline.Row
+    $id = $Baseline.Id
+    $ps = $Baseline.PowerShell
+    $output = @($ps.EndInvoke($Baseline.Handle))
     if ($ps.Streams.Error.Count -gt 0) { throw "The fault-free run of $($Row.Command) failed: $($ps.Streams.Error[0])" }
     $ps.Dispose()
+    $original = $Baseline.Original
+    $expected = @{ Original = $original }
     $intended = Get-ClusterState -Id $id -Resources $Row.Resources
     if (-not $Row.ReadOnly -and $intended -eq $original) { throw "The fault-free run of $($Row.Command) changed nothing: its row needs arguments or a seed that make it change the cluster." }
     $expected.Intended = $intended
@@ -251,9 +258,11 @@ function Invoke-FaultMatrix {
         Connect-Reliability
         Set-FakeArmOption @{ lroPollsBeforeDone = 0 }
         $expectations = @{}
+        $baselines = @{}
         foreach ($group in ($Work | Group-Object { $_.Key -replace 'c\d+$' })) {
-            $expectations[$group.Name] = Get-RowExpectations -Row $group.Group[0].Row -Key $group.Name -Pool $pool
+            $baselines[$group.Name] = Start-RowBaseline -Row $group.Group[0].Row -Key $group.Name -Pool $pool
         }
+        foreach ($key in $baselines.Keys) { $expectations[$key] = Complete-RowBaseline $baselines[$key] }
 
         $results = foreach ($phase in ($Work | Where-Object { -not $_.Skip } | Group-Object { $_.Case.Phase ?? 'default' })) {
             $case = $phase.Group[0].Case
