@@ -41,6 +41,9 @@
         'Test-AksSecurity'
         'Assert-AksSecurity'
         'Export-AksSecurityReport'
+        'Install-AksKured'
+        'Get-AksKuredStatus'
+        'Uninstall-AksKured'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
