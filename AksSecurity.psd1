@@ -41,6 +41,7 @@
         'Test-AksSecurity'
         'Assert-AksSecurity'
         'Export-AksSecurityReport'
+        'Get-AksKubeConfig'
         'Install-AksKured'
         'Get-AksKuredStatus'
         'Uninstall-AksKured'

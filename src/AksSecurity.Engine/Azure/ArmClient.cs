@@ -19,6 +19,7 @@ internal sealed class ArmClient
     {
         Environment = environment;
         Options = options;
+        Credential = credential;
         _pipeline = HttpPipelineBuilder.Build(
             options,
             Array.Empty<HttpPipelinePolicy>(),
@@ -28,6 +29,9 @@ internal sealed class ArmClient
 
     public ArmEnvironment Environment { get; }
     public ArmClientOptions Options { get; }
+
+    /// <summary>The session's credential, also asked for tokens of other audiences (the AKS Entra server application).</summary>
+    public TokenCredential Credential { get; }
 
     /// <summary>
     /// Sends one request. <paramref name="pathOrUrl"/> is a path with query ("/subscriptions/...?api-version=...") or an
