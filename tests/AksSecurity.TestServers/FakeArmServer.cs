@@ -25,6 +25,7 @@ public sealed class FakeArmServer : IAsyncDisposable
     private readonly ArmState _state = new();
     private readonly RequestJournal _journal = new();
     private readonly FaultInjector _faults = new();
+    private readonly IssuedTokens _issuedTokens = new();
     private readonly ArmApi _arm;
     private readonly IdentityApi _identity;
     private readonly ControlApi _control;
@@ -38,7 +39,7 @@ public sealed class FakeArmServer : IAsyncDisposable
         Options = options;
         _initialOptions.CopyFrom(options);
         _arm = new ArmApi(_state, options);
-        _identity = new IdentityApi(options);
+        _identity = new IdentityApi(options, _issuedTokens);
         _control = new ControlApi(this);
     }
 
@@ -93,6 +94,21 @@ public sealed class FakeArmServer : IAsyncDisposable
         await app.StartAsync();
         server.BaseUri = new Uri(app.Urls.Single().TrimEnd('/') + "/");
         return server;
+    }
+
+    /// <summary>The fake Kubernetes API server the credential actions point at (see <see cref="AttachKubernetes"/>), or null.</summary>
+    public FakeKubernetesServer? Kubernetes => _arm.Kubernetes;
+
+    /// <summary>
+    /// From now on listClusterUserCredential / listClusterAdminCredential return kubeconfigs that reach
+    /// <paramref name="kubernetes"/> (every cluster is served by it), and it accepts the tokens this fake's token
+    /// endpoints issue for the AKS server application (6dae42f8-4368-4678-94ff-3960e28e3630). Survives <see cref="Reset"/>.
+    /// </summary>
+    public void AttachKubernetes(FakeKubernetesServer kubernetes)
+    {
+        ArgumentNullException.ThrowIfNull(kubernetes);
+        _arm.Kubernetes = kubernetes;
+        kubernetes.EntraAudienceOf = _issuedTokens.AudienceOf;
     }
 
     public void ClearRequests() => _journal.Clear();

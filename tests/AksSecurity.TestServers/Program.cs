@@ -28,8 +28,10 @@ internal static class Program
         }
 
         await using var server = await FakeArmServer.StartAsync(ca);
-        WriteInfoFile(infoFile!, server, ca);
-        Console.WriteLine($"Fake ARM listening on {server.BaseUri}");
+        await using var kubernetes = await FakeKubernetesServer.StartAsync(ca);
+        server.AttachKubernetes(kubernetes);
+        WriteInfoFile(infoFile!, server, kubernetes, ca);
+        Console.WriteLine($"Fake ARM listening on {server.BaseUri}, fake Kubernetes API server on {kubernetes.BaseUri}");
 
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => StopGracefully(signal, stop));
@@ -70,7 +72,7 @@ internal static class Program
     }
 
     /// <summary>Written to a temporary name and moved, so a reader never sees half a file.</summary>
-    private static void WriteInfoFile(string path, FakeArmServer server, TestCertificateAuthority ca)
+    private static void WriteInfoFile(string path, FakeArmServer server, FakeKubernetesServer kubernetes, TestCertificateAuthority ca)
     {
         var info = new Dictionary<string, string>
         {
@@ -79,6 +81,7 @@ internal static class Program
             ["trustBundle"] = ca.TrustBundlePath,
             ["identityEndpoint"] = $"{server.BaseUri}msi/token",
             ["identityHeader"] = server.Options.IdentityHeader,
+            ["kubernetesEndpoint"] = kubernetes.BaseUri.ToString(),
         };
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);

@@ -20,6 +20,7 @@ public sealed class TestCertificateAuthority : IDisposable
     private const string LockFile = ".lock";
     private const string SystemBundlePath = "/etc/ssl/certs/ca-certificates.crt";
     private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
+    private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
 
     private TestCertificateAuthority(X509Certificate2 ca, X509Certificate2 server, string directory)
@@ -100,6 +101,46 @@ public sealed class TestCertificateAuthority : IDisposable
                 return chain.Build(certificate);
             },
         };
+    }
+
+    /// <summary>
+    /// Issues a client certificate (RSA 2048, EKU clientAuth, 30 days) signed by this CA, with the private key: the
+    /// Kubernetes API server reads the user from CN and the groups from O, as AKS's admin credential
+    /// (CN=masterclient, O=system:masters) is built.
+    /// </summary>
+    public X509Certificate2 IssueClientCertificate(string commonName, params string[] organizations)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(commonName);
+        var subject = new X500DistinguishedNameBuilder();
+        foreach (var organization in organizations)
+        {
+            subject.AddOrganizationName(organization);
+        }
+
+        subject.AddCommonName(commonName);
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(ClientAuthOid)], critical: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(CaCertificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        var now = DateTimeOffset.UtcNow;
+        var notAfter = now.AddDays(30) < CaCertificate.NotAfter ? now.AddDays(30) : new DateTimeOffset(CaCertificate.NotAfter);
+        using var issued = request.Create(CaCertificate, now.AddDays(-1), notAfter, RandomNumberGenerator.GetBytes(16));
+        using var withKey = issued.CopyWithPrivateKey(key);
+        return Reload(withKey);
+    }
+
+    /// <summary>True when <paramref name="certificate"/> chains to this CA (the only trusted root) and may authenticate a client.</summary>
+    public bool IsClientCertificate(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(CaCertificate);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ClientAuthOid));
+        return chain.Build(certificate);
     }
 
     public void Dispose()

@@ -9,6 +9,7 @@ $script:ExamplesDirectory = Join-Path $RepoRoot 'examples/clusters'
 $script:Sub0 = '00000000-0000-0000-0000-000000000000'
 $script:Sub1 = '11111111-1111-1111-1111-111111111111'
 Import-Module (Join-Path $PSScriptRoot 'FakeArm.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot 'FakeKubernetes.psm1') -Force
 
 function Get-ClusterId([string] $ResourceGroup, [string] $Name, [string] $Subscription = $Sub0) {
     "/subscriptions/$Subscription/resourceGroups/$ResourceGroup/providers/Microsoft.ContainerService/managedClusters/$Name"

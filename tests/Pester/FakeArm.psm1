@@ -53,6 +53,8 @@ function Start-FakeArm {
         ArmEndpoint      = $info.armEndpoint
         IdentityEndpoint = $info.identityEndpoint
         IdentityHeader   = $info.identityHeader
+        # The fake Kubernetes API server started in the same process (FakeKubernetes.psm1 drives it).
+        KubernetesEndpoint = $info.kubernetesEndpoint
         CaPem            = $info.caPem
         TrustBundle      = $info.trustBundle
         Process          = $process

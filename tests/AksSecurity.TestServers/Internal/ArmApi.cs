@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using AksSecurity.TestServers.Kubernetes;
 
 namespace AksSecurity.TestServers.Internal;
 
@@ -51,6 +52,9 @@ internal sealed partial class ArmApi
             .. ResourceGraphRoutes(),
         ];
     }
+
+    /// <summary>Where the credential actions' kubeconfigs point, when a fake Kubernetes API server is attached.</summary>
+    public FakeKubernetesServer? Kubernetes { get; set; }
 
     /// <summary>Under /subscriptions, or a tenant-level provider route such as /providers/Microsoft.ResourceGraph/resources.</summary>
     public static bool IsArmRoute(string[] segments) =>
@@ -632,11 +636,30 @@ internal sealed partial class ArmApi
         ["properties"] = new JsonObject { ["provisioningState"] = "Succeeded" },
     };
 
-    /// <summary>A kubeconfig shaped like az aks get-credentials output, with a static token user.</summary>
-    private static string Kubeconfig(JsonObject cluster, string resourceGroup, bool admin)
+    /// <summary>
+    /// A kubeconfig shaped like az aks get-credentials output. With a fake Kubernetes API server attached it reaches that
+    /// server: admin → client certificate CN=masterclient O=system:masters; user → a static token registered there, or, on
+    /// a cluster with properties.aadProfile (Entra ID), the exec kubelogin user ARM returns for such clusters.
+    /// Without one: a static token user and the cluster's FQDN (not reachable).
+    /// </summary>
+    private string Kubeconfig(JsonObject cluster, string resourceGroup, bool admin)
     {
         var name = cluster["name"]!.GetValue<string>();
         var properties = ArmState.Properties(cluster);
+        if (Kubernetes is { } kubernetes)
+        {
+            var userName = $"{(admin ? "clusterAdmin" : "clusterUser")}_{resourceGroup}_{name}";
+            var contextName = admin ? $"{name}-admin" : name;
+            // The seeded examples write the placeholder "tenantID"; a real cluster names its tenant's GUID.
+            var tenant = Guid.TryParse(properties["aadProfile"]?["tenantID"]?.GetValue<string>(), out var aadTenant) ? aadTenant.ToString() : ArmState.TenantId;
+            var userBlock = admin
+                ? KubeConfigText.ClientCertificateUser(kubernetes.AdminCertificate)
+                : properties["aadProfile"] is JsonObject
+                    ? KubeConfigText.KubeloginUser(tenant)
+                    : KubeConfigText.TokenUser(kubernetes.IssueStaticToken("clusterUser"));
+            return KubeConfigText.Build(kubernetes, name, userName, userBlock, contextName);
+        }
+
         var host = (properties["fqdn"] ?? properties["privateFQDN"])?.GetValue<string>() ?? $"{name}.hcp.example.invalid";
         var user = $"{(admin ? "clusterAdmin" : "clusterUser")}_{resourceGroup}_{name}";
         var context = admin ? $"{name}-admin" : name;

@@ -9,7 +9,7 @@ namespace AksSecurity.TestServers.Internal;
 /// Entra's client-credentials token endpoint with the discovery documents MSAL may ask for, and ARM's
 /// metadata/endpoints document (Azure Stack Hub shape).
 /// </summary>
-internal sealed class IdentityApi(FakeArmOptions options)
+internal sealed class IdentityApi(FakeArmOptions options, IssuedTokens issued)
 {
     public const string Audience = "https://management.fakearm.test/";
     private const string ManagedIdentityClientId = "7d1e9c3a-0000-0000-0000-00000000a11d";
@@ -103,6 +103,7 @@ internal sealed class IdentityApi(FakeArmOptions options)
         }
 
         var (token, expiresOn) = BearerTokens.Issue(request.Now, options.TokenLifetimeSeconds);
+        issued.Add(token, resource);
         return FakeResponse.Json(200, new JsonObject
         {
             ["access_token"] = token,
@@ -146,6 +147,7 @@ internal sealed class IdentityApi(FakeArmOptions options)
         }
 
         var (token, _) = BearerTokens.Issue(request.Now, options.TokenLifetimeSeconds);
+        issued.Add(token, Field("scope")!);
         return FakeResponse.Json(200, new JsonObject
         {
             ["token_type"] = "Bearer",
