@@ -62,12 +62,7 @@ public static class KuredManifest
     }
 
     /// <summary>True when the object carries both of our ownership labels for Kured.</summary>
-    public static bool IsOurs(JsonObject obj)
-    {
-        var labels = obj["metadata"]?["labels"];
-        return labels?[KubernetesOwnership.ManagedByLabel]?.GetValue<string>() == KubernetesOwnership.ManagedByValue
-            && labels?[KubernetesOwnership.ComponentLabel]?.GetValue<string>() == Component;
-    }
+    public static bool IsOurs(JsonObject obj) => KubernetesOwnership.IsOwnedBy(obj, Component);
 
     private static string? Kind(JsonObject obj) => obj["kind"]?.GetValue<string>();
 

@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using AksSecurity.Engine.Azure;
+using AksSecurity.Engine.Clusters;
+using AksSecurity.Engine.Kubernetes;
+
+namespace AksSecurity.Engine.Tools.Kured;
+
+/// <summary>Install-AksKured: the node OS channel guard, then the manifest for the validated settings.</summary>
+public sealed class KuredInstallation : IKubernetesInstallation
+{
+    private readonly KuredSettings _settings;
+    private readonly bool _force;
+
+    public KuredInstallation(KuredSettings settings, bool force)
+    {
+        _settings = settings;
+        _force = force;
+    }
+
+    public string Component => KuredManifest.Component;
+    public string Action => "Install Kured";
+    public bool IsRemoval => false;
+    public IReadOnlyList<(string ApiVersion, string Kind)> OwnedKinds => KuredManifest.OwnedKinds;
+
+    public async Task<IReadOnlyList<JsonObject>> DesiredObjectsAsync(KubernetesSession s, IOperationSink sink, CancellationToken ct)
+    {
+        // A cluster from ARM without the property runs the service's default channel; a kubeconfig target has no channel to read.
+        var channel = s.ClusterId is null ? null : s.NodeOsUpgradeChannel ?? ManagedClusterView.DefaultNodeOSUpgradeChannel;
+        KuredChannelGuard.Check(s.ClusterName, channel, _force, sink);
+        sink.Verbose($"Kured {KuredSettings.Version} settings:{Environment.NewLine}{_settings.Describe()}");
+
+        var live = await s.Objects.GetAsync("apps/v1", "DaemonSet", KuredManifest.Namespace, KuredManifest.DaemonSetName, ct).ConfigureAwait(false);
+        if (live is not null && !KuredManifest.IsOurs(live))
+        {
+            sink.Warning($"Cluster '{s.ClusterName}' already has a DaemonSet {KuredManifest.Namespace}/{KuredManifest.DaemonSetName} that AksSecurity did not install. " +
+                "Installing takes it over: fields another tool set to other values are a conflict that needs -Force, and Uninstall-AksKured will then remove it.");
+        }
+
+        return KuredManifest.Build(_settings);
+    }
+}
+
+/// <summary>Uninstall-AksKured: every object carrying our Kured component label, and nothing else.</summary>
+public sealed class KuredRemoval : IKubernetesInstallation
+{
+    public string Component => KuredManifest.Component;
+    public string Action => "Uninstall Kured";
+    public bool IsRemoval => true;
+    public IReadOnlyList<(string ApiVersion, string Kind)> OwnedKinds => KuredManifest.OwnedKinds;
+
+    public Task<IReadOnlyList<JsonObject>> DesiredObjectsAsync(KubernetesSession s, IOperationSink sink, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<JsonObject>>(Array.Empty<JsonObject>());
+}
