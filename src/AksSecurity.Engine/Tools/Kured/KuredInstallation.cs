@@ -22,21 +22,15 @@ public sealed class KuredInstallation : IKubernetesInstallation
     public bool IsRemoval => false;
     public IReadOnlyList<(string ApiVersion, string Kind)> OwnedKinds => KuredManifest.OwnedKinds;
 
-    public async Task<IReadOnlyList<JsonObject>> DesiredObjectsAsync(KubernetesSession s, IOperationSink sink, CancellationToken ct)
+    /// <summary>The planner warns by itself when an object exists that is not ours (a kured installed another way) and takes it over.</summary>
+    public Task<IReadOnlyList<JsonObject>> DesiredObjectsAsync(KubernetesSession s, IOperationSink sink, CancellationToken ct)
     {
         // A cluster from ARM without the property runs the service's default channel; a kubeconfig target has no channel to read.
         var channel = s.ClusterId is null ? null : s.NodeOsUpgradeChannel ?? ManagedClusterView.DefaultNodeOSUpgradeChannel;
         KuredChannelGuard.Check(s.ClusterName, channel, _force, sink);
         sink.Verbose($"Kured {KuredSettings.Version} settings:{Environment.NewLine}{_settings.Describe()}");
 
-        var live = await s.Objects.GetAsync("apps/v1", "DaemonSet", KuredManifest.Namespace, KuredManifest.DaemonSetName, ct).ConfigureAwait(false);
-        if (live is not null && !KuredManifest.IsOurs(live))
-        {
-            sink.Warning($"Cluster '{s.ClusterName}' already has a DaemonSet {KuredManifest.Namespace}/{KuredManifest.DaemonSetName} that AksSecurity did not install. " +
-                "Installing takes it over: fields another tool set to other values are a conflict that needs -Force, and Uninstall-AksKured will then remove it.");
-        }
-
-        return KuredManifest.Build(_settings);
+        return Task.FromResult(KuredManifest.Build(_settings));
     }
 }
 
