@@ -141,11 +141,11 @@ public sealed class KubernetesSession : IAsyncDisposable, IDisposable
     {
         if (entraCredential is not null)
         {
-            // The token replaces whatever the kubeconfig would run (kubelogin) or refresh (auth-provider azure).
-            var userName = model.Contexts?.FirstOrDefault(c => c.Name == context)?.ContextDetails?.User;
-            foreach (var user in model.Users?.Where(u => u.Name == userName) ?? Enumerable.Empty<User>())
+            // The token replaces whatever the kubeconfig would run (kubelogin) or refresh (auth-provider azure): the context
+            // loses its user, so KubernetesClient neither runs nor asks for anything.
+            foreach (var entry in model.Contexts?.Where(c => c.Name == context && c.ContextDetails is not null) ?? Enumerable.Empty<Context>())
             {
-                user.UserCredentials = new UserCredentials();
+                entry.ContextDetails.User = null;
             }
         }
 
