@@ -22,15 +22,25 @@ public sealed class KuredInstallation : IKubernetesInstallation
     public bool IsRemoval => false;
     public IReadOnlyList<(string ApiVersion, string Kind)> OwnedKinds => KuredManifest.OwnedKinds;
 
-    /// <summary>The planner warns by itself when an object exists that is not ours (a kured installed another way) and takes it over.</summary>
-    public Task<IReadOnlyList<JsonObject>> DesiredObjectsAsync(KubernetesSession s, IOperationSink sink, CancellationToken ct)
+    /// <summary>
+    /// The guard, then the manifest. The planner itself warns when an object exists that is not ours (a kured installed
+    /// another way) and takes it over; here the DaemonSet's changes are also named setting by setting for -Verbose.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonObject>> DesiredObjectsAsync(KubernetesSession s, IOperationSink sink, CancellationToken ct)
     {
         // A cluster from ARM without the property runs the service's default channel; a kubeconfig target has no channel to read.
         var channel = s.ClusterId is null ? null : s.NodeOsUpgradeChannel ?? ManagedClusterView.DefaultNodeOSUpgradeChannel;
         KuredChannelGuard.Check(s.ClusterName, channel, _force, sink);
         sink.Verbose($"Kured {KuredSettings.Version} settings:{Environment.NewLine}{_settings.Describe()}");
 
-        return Task.FromResult(KuredManifest.Build(_settings));
+        var desired = KuredManifest.Build(_settings);
+        var live = await s.Objects.GetAsync("apps/v1", "DaemonSet", KuredManifest.Namespace, KuredManifest.DaemonSetName, ct).ConfigureAwait(false);
+        if (live is not null && KuredChangeSummary.Describe(desired.Single(o => o["kind"]?.GetValue<string>() == "DaemonSet"), live) is { Count: > 0 } changes)
+        {
+            sink.Verbose($"DaemonSet {KuredManifest.Namespace}/{KuredManifest.DaemonSetName}, setting by setting:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", changes)}");
+        }
+
+        return desired;
     }
 }
 

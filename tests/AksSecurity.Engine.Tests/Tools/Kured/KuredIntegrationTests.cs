@@ -124,11 +124,14 @@ public sealed class KuredIntegrationTests : IClassFixture<FakeKubernetesFixture>
         var others = Kube.ListObjects("rbac.authorization.k8s.io/v1", "ClusterRole", null).Single(o => (string?)o["metadata"]!["name"] == "kured")["metadata"]!["resourceVersion"]!.GetValue<string>();
 
         Kube.ClearRequests();
-        var (plan, changes) = await RunAsync(target, Install(new KuredRequest { Period = "30m", StartTime = "22:00", EndTime = "04:00" }));
+        var sink = new RecordingSink();
+        var (plan, changes) = await RunAsync(target, Install(new KuredRequest { Period = "30m", StartTime = "22:00", EndTime = "04:00" }), sink: sink);
 
         var update = Assert.Single(plan.Changes, c => c.Action == "Update");
         Assert.Equal("DaemonSet", update.Kind);
-        Assert.Contains(update.Fields, f => f.Contains("KURED_PERIOD", StringComparison.Ordinal) || f.Contains("30m", StringComparison.Ordinal));
+        Assert.Contains(update.Fields, f => f.StartsWith("spec.template.spec.containers:", StringComparison.Ordinal));
+        var detail = Assert.Single(sink.Of("verbose"), v => v.Contains("setting by setting", StringComparison.Ordinal));
+        Assert.EndsWith("env KURED_PERIOD: \"1h\" → \"30m\"", detail);
         Assert.Equal(5, plan.Changes.Count(c => c.Action == "Unchanged"));
         Assert.Equal("Updated", changes.Single(c => c.Kind == "DaemonSet").Action);
         var patch = Assert.Single(Writes);
