@@ -24,8 +24,13 @@ public sealed class KuredStatus
     public int UpdatedNumberScheduled { get; init; }
     public int NumberAvailable { get; init; }
 
-    /// <summary>Installed, and every desired pod is ready, updated to the current template and available.</summary>
+    /// <summary>The DaemonSet controller has seen the current spec (status.observedGeneration at least metadata.generation), so the counts are current.</summary>
+    public bool RolloutObserved { get; init; } = true;
+
+    /// <summary>Installed, the counts are current, at least one pod is wanted, and every desired pod is ready, updated to the current template and available.</summary>
     public bool Healthy => Installed
+        && RolloutObserved
+        && DesiredNumberScheduled > 0
         && NumberReady == DesiredNumberScheduled
         && UpdatedNumberScheduled == DesiredNumberScheduled
         && NumberAvailable == DesiredNumberScheduled;

@@ -49,6 +49,7 @@ public static class KuredStatusBuilder
             NumberReady = Int(status, "numberReady"),
             UpdatedNumberScheduled = Int(status, "updatedNumberScheduled"),
             NumberAvailable = Int(status, "numberAvailable"),
+            RolloutObserved = Int(status, "observedGeneration") >= Int(daemonSet["metadata"], "generation"),
             Schedule = DescribeSchedule(settings),
             Period = settings.GetValueOrDefault("period") ?? "1h",
             NodeAnnotationsEnabled = bool.TryParse(settings.GetValueOrDefault("annotate-nodes"), out var annotate) && annotate,

@@ -175,6 +175,28 @@ public class KuredStatusBuilderTests
     }
 
     [Fact]
+    public void Counts_the_controller_has_not_caught_up_with_or_no_pods_at_all_are_not_healthy()
+    {
+        var stale = DaemonSet(null);
+        stale["metadata"]!["generation"] = 4;
+        stale["status"]!["observedGeneration"] = 3;
+        var staleStatus = KuredStatusBuilder.Build("aks1", stale, Array.Empty<JsonObject>(), Array.Empty<JsonObject>(), Now);
+        Assert.False(staleStatus.RolloutObserved);
+        Assert.False(staleStatus.Healthy);
+
+        stale["status"]!["observedGeneration"] = 4;
+        Assert.True(KuredStatusBuilder.Build("aks1", stale, Array.Empty<JsonObject>(), Array.Empty<JsonObject>(), Now).Healthy);
+
+        var empty = DaemonSet(null);
+        foreach (var member in new[] { "desiredNumberScheduled", "currentNumberScheduled", "numberReady", "updatedNumberScheduled", "numberAvailable" })
+        {
+            empty["status"]![member] = 0;
+        }
+
+        Assert.False(KuredStatusBuilder.Build("aks1", empty, Array.Empty<JsonObject>(), Array.Empty<JsonObject>(), Now).Healthy);
+    }
+
+    [Fact]
     public void A_damaged_lock_is_reported_on_the_status()
     {
         var status = KuredStatusBuilder.Build("aks1", DaemonSet("{broken"), Array.Empty<JsonObject>(), Array.Empty<JsonObject>(), Now);
