@@ -15,6 +15,9 @@ namespace AksSecurity.Engine.Kubernetes;
 public static class KubernetesInstaller
 {
     private const string SecretText = "(secret)";
+
+    /// <summary>Namespaces an uninstall must never delete, whatever labels someone put on them.</summary>
+    private static readonly HashSet<string> ProtectedNamespaces = new(StringComparer.Ordinal) { "default", "kube-system", "kube-public", "kube-node-lease" };
     private const int MaxValueText = 200;
 
     public static async Task<KubernetesApplyPlan> PlanAsync(KubernetesSession s, string component, IReadOnlyList<JsonObject> desired, CancellationToken ct,
@@ -42,6 +45,13 @@ public static class KubernetesInstaller
 
             if (!KubernetesOwnership.IsOwnedBy(live, component))
             {
+                if (refs[i].Kind == "Namespace" && refs[i].ApiVersion == "v1")
+                {
+                    // A namespace someone else made (kube-system, or the user's own) is used as it is: labelling it ours would let an uninstall delete it.
+                    planned.Add(new PlannedObject(refs[i], PlannedObject.Unchanged, Array.Empty<string>(), null));
+                    continue;
+                }
+
                 warnings.Add($"{refs[i]} already exists and was not installed by AksSecurity ({component}); applying takes over the fields AksSecurity sets and labels it as ours.");
             }
 
@@ -244,9 +254,10 @@ public static class KubernetesInstaller
             foreach (var item in await s.Objects.ListAsync(apiVersion, kind, null, KubernetesOwnership.Selector(component), ct).ConfigureAwait(false))
             {
                 // The server filtered by label already; check again so a server that ignored the selector cannot widen a delete.
-                if (KubernetesOwnership.IsOwnedBy(item, component))
+                var reference = KubernetesObjectRef.Of(item);
+                if (KubernetesOwnership.IsOwnedBy(item, component) && !(reference.Kind == "Namespace" && ProtectedNamespaces.Contains(reference.Name)))
                 {
-                    owned.Add(KubernetesObjectRef.Of(item));
+                    owned.Add(reference);
                 }
             }
         }

@@ -243,9 +243,9 @@ public sealed class KubernetesSession : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Bearer tokens for the AKS Entra server application, fetched once and renewed five minutes before they expire.</summary>
-    private sealed class EntraTokenSource
+    internal sealed class EntraTokenSource
     {
-        private static readonly TimeSpan RenewBefore = TimeSpan.FromMinutes(5);
+        internal static readonly TimeSpan RenewBefore = TimeSpan.FromMinutes(5);
         private readonly TokenCredential _credential;
         private readonly string _scope;
         private readonly SemaphoreSlim _gate = new(1, 1);

@@ -133,12 +133,39 @@ public sealed class KubernetesInstallerTests : IClassFixture<FakeKubernetesFixtu
     public async Task Existing_objects_we_did_not_create_are_a_warning_and_duplicates_are_refused()
     {
         await using var session = await OpenAsync();
-        _fixture.Kubernetes.PutObject(Json("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"tool-ns"}}"""));
-        var plan = await KubernetesInstaller.PlanAsync(session, Component, Desired(), default);
-        Assert.Contains(plan.Warnings, w => w.Contains("Namespace tool-ns already exists", StringComparison.Ordinal));
+        _fixture.Kubernetes.PutObject(Json("""{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"tool","namespace":"default"}}"""));
+        var desired = Desired();
+        desired[3]["metadata"]!["namespace"] = "default";
+        var plan = await KubernetesInstaller.PlanAsync(session, Component, desired, default);
+        Assert.Contains(plan.Warnings, w => w.Contains("ServiceAccount default/tool already exists", StringComparison.Ordinal));
 
         var twice = Desired();
         twice.Add(Json("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"tool-ns"}}"""));
         Assert.Equal(AksErrorKind.InvalidArgument, (await Assert.ThrowsAsync<AksSecurityException>(() => KubernetesInstaller.PlanAsync(session, Component, twice, default))).Kind);
+    }
+
+    [Fact]
+    public async Task A_namespace_someone_else_made_is_used_as_it_is_and_system_namespaces_are_never_deleted()
+    {
+        await using var session = await OpenAsync();
+        var desired = Desired();
+        desired[4]["metadata"]!["name"] = "kube-system";
+        foreach (var obj in desired.Where(o => o["metadata"]!["namespace"] is not null))
+        {
+            obj["metadata"]!["namespace"] = "kube-system";
+        }
+
+        desired[1]["subjects"]![0]!["namespace"] = "kube-system";
+        var plan = await KubernetesInstaller.PlanAsync(session, Component, desired, default);
+        Assert.Equal("Unchanged", plan.Changes.Single(c => c.Kind == "Namespace").Action);
+        await KubernetesInstaller.ApplyAsync(session, plan, false, _sink, default);
+        Assert.False(KubernetesOwnership.IsOwnedBy(_fixture.Kubernetes.GetObject("v1", "Namespace", null, "kube-system")!, Component));
+
+        // Even when someone labels kube-system as ours, removal leaves it.
+        var kubeSystem = _fixture.Kubernetes.GetObject("v1", "Namespace", null, "kube-system")!;
+        KubernetesOwnership.Mark(kubeSystem, Component);
+        _fixture.Kubernetes.PutObject(kubeSystem);
+        var removal = await KubernetesInstaller.PlanRemovalAsync(session, Component, new[] { ("v1", "Namespace"), ("apps/v1", "DaemonSet") }, default);
+        Assert.Equal(new[] { "DaemonSet" }, removal.Changes.Select(c => c.Kind));
     }
 }

@@ -200,6 +200,15 @@ public sealed class KubernetesSessionTests : IClassFixture<FakeKubernetesFixture
     }
 
     [Fact]
+    public async Task Connection_resets_are_retried()
+    {
+        await using var session = await OpenAsync("rg1", "clustername1");
+        _fixture.Kubernetes.InjectConnectionReset("GET", "/version", times: 2);
+        Assert.Equal("v1.31.2", await session.GetServerVersionAsync(default));
+        Assert.Contains(_sink.Of("debug"), d => d.Contains("GET /version → failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Debug_lines_name_method_and_path_but_never_the_token_or_secret_values()
     {
         await using var session = await OpenAsync("rg1", "clustername1");
