@@ -109,4 +109,50 @@ public sealed class FakeKubernetesKubeConfigTests : IClassFixture<FakeKubernetes
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         }
     }
+
+    [Fact]
+    public async Task Kubernetes_client_creates_a_job_reads_its_log_follows_another_and_deletes_with_a_policy()
+    {
+        _fixture.Kubernetes.Options.KubeBenchLog = node => $"[PASS] on {node}";
+        using var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(_fixture.WriteKubeConfig()));
+        var job = KubernetesYaml.Deserialize<V1Job>(KubernetesControllerTests.Job("kb", FakeKubernetesServer.NodeNames[0]).ToJsonString());
+        await client.BatchV1.CreateNamespacedJobAsync(job, "default");
+
+        // Waits the way a client does: a watch on the Job by name until it is complete.
+        var completed = new TaskCompletionSource<V1Job>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watchCancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await foreach (var (_, item) in client.BatchV1.WatchListNamespacedJobAsync("default", fieldSelector: "metadata.name=kb", cancellationToken: watchCancel.Token))
+        {
+            if (item.Status?.Succeeded == 1)
+            {
+                completed.SetResult(item);
+                break;
+            }
+        }
+
+        var live = await completed.Task;
+        Assert.Contains(live.Status!.Conditions, c => c.Type == "Complete" && c.Status == "True");
+
+        var pod = Assert.Single((await client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "job-name=kb")).Items);
+        using (var log = await client.CoreV1.ReadNamespacedPodLogAsync(pod.Metadata.Name, "default", container: "kube-bench"))
+        using (var reader = new StreamReader(log))
+        {
+            Assert.Equal($"[PASS] on {FakeKubernetesServer.NodeNames[0]}\n", await reader.ReadToEndAsync());
+        }
+
+        _fixture.Kubernetes.PutObject(JsonNode.Parse("""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"falco-z","namespace":"default"},"spec":{"containers":[{"name":"falco","image":"falco"}]},"status":{"phase":"Running"}}
+            """)!.AsObject());
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using (var stream = await client.CoreV1.ReadNamespacedPodLogAsync("falco-z", "default", follow: true, cancellationToken: cancel.Token))
+        using (var reader = new StreamReader(stream))
+        {
+            _fixture.Kubernetes.AppendPodLog("default", "falco-z", null, "alert-1");
+            Assert.Equal("alert-1", await reader.ReadLineAsync(cancel.Token));
+        }
+
+        var status = await client.BatchV1.DeleteNamespacedJobAsync("kb", "default", propagationPolicy: "Background");
+        Assert.Equal("Success", status.Status);
+        Assert.Empty((await client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "job-name=kb")).Items);
+    }
 }

@@ -400,6 +400,13 @@ public sealed class FakeKubernetesServerTests : IClassFixture<FakeKubernetesFixt
 
         var all = (await SendAsync(client, HttpMethod.Get, "/api/v1/configmaps")).Body["items"]!.AsArray();
         Assert.Equal(3, all.Count);
+
+        var (_, firstPage) = await SendAsync(client, HttpMethod.Get, "/api/v1/namespaces/default/configmaps?limit=2");
+        Assert.Equal(2, firstPage["items"]!.AsArray().Count);
+        Assert.Equal(1, (int?)firstPage["metadata"]!["remainingItemCount"]);
+        var (_, lastPage) = await SendAsync(client, HttpMethod.Get, "/api/v1/namespaces/default/configmaps?limit=2&continue=" + Uri.EscapeDataString((string)firstPage["metadata"]!["continue"]!));
+        Assert.Equal("c", (string?)Assert.Single(lastPage["items"]!.AsArray())!["metadata"]!["name"]);
+        Assert.Null(lastPage["metadata"]!["continue"]);
     }
 
     [Fact]
@@ -488,6 +495,45 @@ public sealed class FakeKubernetesServerTests : IClassFixture<FakeKubernetesFixt
 
         Assert.Equal([429, 200, 0], _server.Requests.Select(r => r.Status));
         Assert.All(_server.Requests, r => Assert.Equal("Token", r.AuthKind));
+    }
+
+    [Fact]
+    public async Task A_watch_sends_added_modified_and_deleted_events_for_its_selection()
+    {
+        using var client = _fixture.CreateClient();
+        var existing = ConfigMap("existing");
+        existing["metadata"]!["labels"] = new JsonObject { ["watched"] = "yes" };
+        _server.PutObject(existing);
+        _server.PutObject(ConfigMap("ignored"));
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var response = await client.GetAsync("/api/v1/namespaces/default/configmaps?watch=true&labelSelector=watched", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+        async Task<(string? Type, string? Name, JsonNode? Object)> NextAsync()
+        {
+            var line = JsonNode.Parse((await reader.ReadLineAsync(cancel.Token))!)!;
+            return ((string?)line["type"], (string?)line["object"]!["metadata"]!["name"], line["object"]);
+        }
+
+        var first = await NextAsync();
+        Assert.Equal(("ADDED", "existing"), (first.Type, first.Name));
+        Assert.Equal("ConfigMap", (string?)first.Object!["kind"]);
+
+        var added = ConfigMap("new");
+        added["metadata"]!["labels"] = new JsonObject { ["watched"] = "yes" };
+        await ApplyAsync(client, "/api/v1/namespaces/default/configmaps/new", added, "aks-security");
+        var addedEvent = await NextAsync();
+        Assert.Equal(("ADDED", "new"), (addedEvent.Type, addedEvent.Name));
+        added["data"] = new JsonObject { ["a"] = "1" };
+        await ApplyAsync(client, "/api/v1/namespaces/default/configmaps/new", added, "aks-security");
+        var modified = await NextAsync();
+        Assert.Equal(("MODIFIED", "new", "1"), (modified.Type, modified.Name, (string?)modified.Object!["data"]!["a"]));
+        await client.DeleteAsync("/api/v1/namespaces/default/configmaps/existing", cancel.Token);
+        var deletedEvent = await NextAsync();
+        Assert.Equal(("DELETED", "existing"), (deletedEvent.Type, deletedEvent.Name));
+
+        using var ended = await client.GetAsync("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1&timeoutSeconds=1", cancel.Token);
+        Assert.Equal("", await ended.Content.ReadAsStringAsync(cancel.Token));
     }
 
     [Fact]

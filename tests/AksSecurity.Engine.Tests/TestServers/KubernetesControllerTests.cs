@@ -76,6 +76,8 @@ public sealed class KubernetesControllerTests : IClassFixture<FakeKubernetesFixt
     public async Task A_job_runs_one_pod_on_its_node_and_completes_with_the_kube_bench_log()
     {
         using var client = _fixture.CreateClient();
+        // Long enough to see the pod Pending even on a busy machine.
+        _server.Options.PodPhaseDelay = TimeSpan.FromMilliseconds(300);
         var (created, _) = await SendAsync(client, HttpMethod.Post, Jobs, Job("kube-bench-node1", Node1));
         Assert.Equal(HttpStatusCode.Created, created);
 

@@ -343,6 +343,11 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
             await ServeLogAsync(context, request, caller, Record);
             return;
         }
+        else if (method == "GET" && request.QueryValue("watch") is "true" or "1")
+        {
+            await ServeWatchAsync(context, request, caller, Record);
+            return;
+        }
         else
         {
             lock (_state.Gate)
@@ -424,7 +429,6 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
         var http = context.Response;
         http.StatusCode = 200;
         http.ContentType = "text/plain";
-        var sent = 0;
         IReadOnlyList<(DateTimeOffset Time, string Text)> lines;
         bool ended;
         lock (_state.Gate)
@@ -433,7 +437,7 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
             ended = query.IsTerminated(_state, ns, podName);
         }
 
-        sent = lines.Count;
+        var sent = lines.Count;
         await http.WriteAsync(query.Render(query.Initial(lines)), context.RequestAborted);
         if (!query.Follow)
         {
@@ -466,6 +470,87 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
         {
             // The client went away or the server stops: the stream just ends.
         }
+    }
+
+    /// <summary>
+    /// GET …?watch=true: one JSON event per line ({"type":"ADDED|MODIFIED|DELETED","object":…}), found by comparing
+    /// resourceVersions every few milliseconds. Without resourceVersion (or "0") the current objects come first as
+    /// ADDED; with another resourceVersion only later changes are sent (the fake keeps no history). An object that stops
+    /// matching the selectors is DELETED, as on the real server. Ends after timeoutSeconds, or when the client goes away.
+    /// </summary>
+    private async Task ServeWatchAsync(HttpContext context, FakeRequest request, Caller caller, Action<int> record)
+    {
+        WatchScope? scope;
+        FakeResponse? problem;
+        IReadOnlyDictionary<string, (string ResourceVersion, JsonObject Object)> seen;
+        lock (_state.Gate)
+        {
+            _state.Advance(request.Now);
+            (scope, problem) = _api.PrepareWatch(request, caller);
+            seen = scope is null ? new Dictionary<string, (string, JsonObject)>() : _api.Snapshot(scope);
+        }
+
+        if (problem is not null)
+        {
+            record(problem.Status);
+            await WriteJsonAsync(context, problem);
+            return;
+        }
+
+        record(200);
+        var http = context.Response;
+        http.StatusCode = 200;
+        http.ContentType = "application/json";
+        var timeout = int.TryParse(request.QueryValue("timeoutSeconds"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : Timeout.InfiniteTimeSpan;
+        using var timer = new CancellationTokenSource(timeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token, timer.Token);
+        try
+        {
+            if (request.QueryValue("resourceVersion") is null or "" or "0")
+            {
+                await WriteEventsAsync(http, seen.Values.Select(v => ("ADDED", v.Object)), linked.Token);
+            }
+
+            await http.Body.FlushAsync(linked.Token);
+            while (true)
+            {
+                await Task.Delay(FollowPollInterval, linked.Token);
+                IReadOnlyDictionary<string, (string ResourceVersion, JsonObject Object)> now;
+                lock (_state.Gate)
+                {
+                    _state.Advance(DateTimeOffset.UtcNow);
+                    now = _api.Snapshot(scope!);
+                }
+
+                var events = now.Where(p => !seen.TryGetValue(p.Key, out var old) || old.ResourceVersion != p.Value.ResourceVersion)
+                    .Select(p => (seen.ContainsKey(p.Key) ? "MODIFIED" : "ADDED", p.Value.Object))
+                    .Concat(seen.Where(p => !now.ContainsKey(p.Key)).Select(p => ("DELETED", p.Value.Object)))
+                    .ToArray();
+                seen = now;
+                if (events.Length > 0)
+                {
+                    await WriteEventsAsync(http, events, linked.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Timeout, client gone or server stopping: the stream ends, as a watch does.
+        }
+    }
+
+    private static async Task WriteEventsAsync(HttpResponse http, IEnumerable<(string Type, JsonObject Object)> events, CancellationToken cancellation)
+    {
+        var text = new StringBuilder();
+        foreach (var (type, obj) in events)
+        {
+            text.Append(new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString(FakeResponse.Output)).Append('\n');
+        }
+
+        await http.WriteAsync(text.ToString(), cancellation);
+        await http.Body.FlushAsync(cancellation);
     }
 
     private void AddToJournal(KubernetesRecordedRequest entry)

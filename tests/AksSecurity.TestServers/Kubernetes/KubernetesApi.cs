@@ -11,6 +11,9 @@ internal sealed record Caller(string AuthKind, string User, bool Forbidden)
     public bool IsAuthenticated => AuthKind is not ("None" or "Rejected");
 }
 
+/// <summary>What a watch follows: a collection, optionally narrowed by label and field selectors.</summary>
+internal sealed record WatchScope(ResourceType Type, string? Namespace, Func<IReadOnlyDictionary<string, string>, bool> Labels, Func<JsonObject, bool> Fields);
+
 /// <summary>A parsed REST target: /api/v1/[namespaces/{ns}/]{plural}[/{name}[/{subresource}]] or the /apis/{group}/{version}/… equivalent.</summary>
 internal sealed record ResourceTarget(ResourceType Type, string? Namespace, string? Name, string? Subresource);
 
@@ -107,11 +110,6 @@ internal sealed class KubernetesApi(KubernetesState state)
             return KubeStatus.Forbidden(target.Type, target.Name, target.Namespace, VerbOf(request.Method, target, watch), caller.User);
         }
 
-        if (watch)
-        {
-            return KubeStatus.Failure(405, "MethodNotAllowed", "the fake Kubernetes API server does not support watch; poll with GET instead", new JsonObject());
-        }
-
         if (target.Subresource is not null)
         {
             return target.Subresource == "status" && request.Method == "GET" ? Get(target) : KubeStatus.UnknownPath();
@@ -136,6 +134,51 @@ internal sealed class KubernetesApi(KubernetesState state)
             return KubeStatus.BadRequest(e.Message);
         }
     }
+
+    /// <summary>
+    /// Checks a watch request (GET on a collection with watch=true): the resource, the caller's rights and the selectors.
+    /// A single object is watched with fieldSelector=metadata.name=NAME, as clients do.
+    /// </summary>
+    public (WatchScope? Scope, FakeResponse? Problem) PrepareWatch(FakeRequest request, Caller caller)
+    {
+        var (target, unknown) = Resolve(request.Segments);
+        if (target is null)
+        {
+            return (null, unknown);
+        }
+
+        if (caller.Forbidden)
+        {
+            return (null, KubeStatus.Forbidden(target.Type, target.Name, target.Namespace, "watch", caller.User));
+        }
+
+        if (target.Name is not null)
+        {
+            return (null, KubeStatus.BadRequest("the fake Kubernetes API server watches collections only: use fieldSelector=metadata.name=<name>"));
+        }
+
+        try
+        {
+            return (new WatchScope(
+                target.Type,
+                target.Namespace,
+                Selectors.ParseLabels(request.QueryValue("labelSelector")),
+                Selectors.ParseFields(request.QueryValue("fieldSelector"), target.Type)), null);
+        }
+        catch (FormatException e)
+        {
+            return (null, KubeStatus.BadRequest(e.Message));
+        }
+    }
+
+    /// <summary>The objects a watch sees now, by namespace/name, with their resourceVersion (objects copied, with apiVersion and kind).</summary>
+    public IReadOnlyDictionary<string, (string ResourceVersion, JsonObject Object)> Snapshot(WatchScope scope) =>
+        state.List(scope.Type, scope.Namespace)
+            .Where(o => scope.Labels(Selectors.LabelsOf(o)) && scope.Fields(o))
+            .ToDictionary(
+                o => $"{o["metadata"]?["namespace"]}/{o["metadata"]!["name"]}",
+                o => (o["metadata"]?["resourceVersion"]?.GetValue<string>() ?? "", Served(o, scope.Type)),
+                StringComparer.Ordinal);
 
     public JsonObject Version()
     {
@@ -176,8 +219,10 @@ internal sealed class KubernetesApi(KubernetesState state)
     {
         var labels = Selectors.ParseLabels(request.QueryValue("labelSelector"));
         var fields = Selectors.ParseFields(request.QueryValue("fieldSelector"), target.Type);
-        var items = state.List(target.Type, target.Namespace)
-            .Where(o => labels(Selectors.LabelsOf(o)) && fields(o))
+        var matching = state.List(target.Type, target.Namespace).Where(o => labels(Selectors.LabelsOf(o)) && fields(o)).ToArray();
+        var (offset, limit) = Page(request);
+        var page = matching.Skip(offset).Take(limit ?? int.MaxValue).ToArray();
+        var items = page
             .Select(o =>
             {
                 var item = Served(o, target.Type);
@@ -190,13 +235,46 @@ internal sealed class KubernetesApi(KubernetesState state)
                 return (JsonNode?)item;
             })
             .ToArray();
+        var listMetadata = new JsonObject { ["resourceVersion"] = state.CurrentResourceVersion };
+        var remaining = matching.Length - offset - page.Length;
+        if (remaining > 0)
+        {
+            listMetadata["continue"] = Convert.ToBase64String(Encoding.ASCII.GetBytes($"offset:{offset + page.Length}"));
+            listMetadata["remainingItemCount"] = remaining;
+        }
+
         return FakeResponse.Json(200, new JsonObject
         {
             ["kind"] = target.Type.Kind + "List",
             ["apiVersion"] = target.Type.ApiVersion,
-            ["metadata"] = new JsonObject { ["resourceVersion"] = state.CurrentResourceVersion },
+            ["metadata"] = listMetadata,
             ["items"] = new JsonArray(items),
         });
+    }
+
+    /// <summary>limit and continue (an opaque token here: the offset of the next item); a bad token is 400 as a malformed one is on the real server.</summary>
+    private static (int Offset, int? Limit) Page(FakeRequest request)
+    {
+        int? limit = int.TryParse(request.QueryValue("limit"), out var parsed) && parsed > 0 ? parsed : null;
+        if (request.QueryValue("continue") is not { Length: > 0 } token)
+        {
+            return (0, limit);
+        }
+
+        try
+        {
+            var text = Encoding.ASCII.GetString(Convert.FromBase64String(token));
+            if (text.StartsWith("offset:", StringComparison.Ordinal) && int.TryParse(text["offset:".Length..], out var offset) && offset >= 0)
+            {
+                return (offset, limit);
+            }
+        }
+        catch (FormatException)
+        {
+            // Falls through to the error below.
+        }
+
+        throw new FormatException("continue key is not valid: the fake Kubernetes API server did not issue it");
     }
 
     private FakeResponse Create(ResourceTarget target, FakeRequest request)

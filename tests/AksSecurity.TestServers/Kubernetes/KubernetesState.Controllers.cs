@@ -10,7 +10,7 @@ internal sealed partial class KubernetesState
 {
     public const string JobFailureLogLine = "E1127 07:00:00.000000       1 run.go:74] failed to run kube-bench: unable to read the kubelet configuration: exit status 1";
 
-    /// <summary>The log lines of a container (the list itself: callers copy under the gate).</summary>
+    /// <summary>A copy of the log lines of a container, oldest first.</summary>
     public IReadOnlyList<(DateTimeOffset Time, string Text)> LogOf(string ns, string pod, string container) =>
         _logs.TryGetValue(LogKey(ns, pod, container), out var lines) ? lines.Select(l => (l.Time, l.Text)).ToArray() : [];
 

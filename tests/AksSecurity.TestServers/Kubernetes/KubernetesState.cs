@@ -117,7 +117,7 @@ internal sealed partial class KubernetesState(FakeKubernetesOptions options)
         return obj;
     }
 
-    /// <summary>Whether anything but resourceVersion differs (managedFields included: a new co-owner is a change, as on the real server).</summary>
+    /// <summary>True when nothing but resourceVersion differs (managedFields count: a new co-owner is a change, as on the real server).</summary>
     public static bool Unchanged(JsonObject old, JsonObject updated)
     {
         var a = old.DeepClone().AsObject();
