@@ -82,9 +82,12 @@ Describe 'Install-AksKured' {
         $before = Get-KuredEnv
         Clear-FakeKubernetesRequest
 
-        $verbose = Install-AksKured -KubeConfig $KubeConfig -Concurrency 2 -Period 15m -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $plan = Get-HostOutput { Install-AksKured -KubeConfig $KubeConfig -Concurrency 2 -Period 15m -WhatIf }
+        $plan | Should -Match ([regex]::Escape('spec.template.spec.containers[name=kured].env[name=KURED_PERIOD]: (none) → {"name":"KURED_PERIOD","value":"15m"}'))
+        $plan | Should -Not -Match 'KURED_CONCURRENCY'
+        Get-Writes | Should -BeNullOrEmpty
 
-        ($verbose.Message -join "`n") | Should -Match ([regex]::Escape('env KURED_PERIOD: (none) → "15m"'))
+        Install-AksKured -KubeConfig $KubeConfig -Concurrency 2 -Period 15m | Out-Null
         $writes = Get-Writes
         $writes.Count | Should -Be 1
         $writes[0].path | Should -Match 'daemonsets/kured'

@@ -24,7 +24,7 @@ public sealed class KuredInstallation : IKubernetesInstallation
 
     /// <summary>
     /// The guard, then the manifest. The planner itself warns when an object exists that is not ours (a kured installed
-    /// another way) and takes it over; here the DaemonSet's changes are also named setting by setting for -Verbose.
+    /// another way) and takes it over, and names each changed setting (env entries and containers by name).
     /// </summary>
     public async Task<IReadOnlyList<JsonObject>> DesiredObjectsAsync(KubernetesSession s, IOperationSink sink, CancellationToken ct)
     {
@@ -34,12 +34,6 @@ public sealed class KuredInstallation : IKubernetesInstallation
         sink.Verbose($"Kured {KuredSettings.Version} settings:{Environment.NewLine}{_settings.Describe()}");
 
         var desired = KuredManifest.Build(_settings);
-        var live = await s.Objects.GetAsync("apps/v1", "DaemonSet", KuredManifest.Namespace, KuredManifest.DaemonSetName, ct).ConfigureAwait(false);
-        if (live is not null && KuredChangeSummary.Describe(desired.Single(o => o["kind"]?.GetValue<string>() == "DaemonSet"), live) is { Count: > 0 } changes)
-        {
-            sink.Verbose($"DaemonSet {KuredManifest.Namespace}/{KuredManifest.DaemonSetName}, setting by setting:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", changes)}");
-        }
-
         return desired;
     }
 }
