@@ -113,9 +113,5 @@ public sealed class InstallAksKuredCommand : KubernetesChangeCmdlet
         return new KuredInstallation(settings, Force);
     }
 
-    /// <summary>What changed, as the other Install- cmdlets write it; -PassThru adds the unchanged objects.</summary>
-    internal override void WriteResult(KubernetesSession session, IReadOnlyList<KubernetesObjectChange> changes) =>
-        base.WriteResult(session, PassThru ? changes : changes.Where(c => c.Action != "Unchanged").ToList());
-
     private static string? Text(object? value) => value is null ? null : (string)LanguagePrimitives.ConvertTo(value is PSObject ps ? ps.BaseObject : value, typeof(string), CultureInfo.InvariantCulture);
 }
