@@ -116,6 +116,8 @@ function Invoke-Test {
     $env:SSL_CERT_FILE = Join-Path $caDir 'trust-bundle.pem'
     try {
         & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-PesterSuite.ps1') -ResultDirectory $results
+        # The reliability suite (faults, leaks, bad inputs, guards) prints its four figures; a figure off fails like a test.
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Reliability/Invoke-ReliabilitySuite.ps1') -ResultDirectory $results
     }
     finally {
         $env:SSL_CERT_FILE = $saved
@@ -126,10 +128,16 @@ function Invoke-Test {
         [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
     }
 
-    $passed = $xunit.Passed + $pester.Passed
-    $failed = $xunit.Failed + $pester.Failed
-    $skipped = $xunit.Skipped + $pester.Skipped
-    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
+    $reliabilityFile = Join-Path $results 'reliability-counts.json'
+    $reliability = if (Test-Path $reliabilityFile) { Get-Content -Raw $reliabilityFile | ConvertFrom-Json } else {
+        Write-Warning 'The reliability suite did not report its results.'
+        [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+
+    $passed = $xunit.Passed + $pester.Passed + $reliability.Passed
+    $failed = $xunit.Failed + $pester.Failed + $reliability.Failed
+    $skipped = $xunit.Skipped + $pester.Skipped + $reliability.Skipped
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped; reliability: $($reliability.Passed) passed, $($reliability.Failed) failed, $($reliability.Skipped) skipped"
     Write-Host "$passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }

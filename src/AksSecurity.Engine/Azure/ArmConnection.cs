@@ -41,6 +41,12 @@ public sealed class ArmConnection
             options.Retry.Delay = delay;
         }
 
+        if (request.OperationTimeout is TimeSpan timeout)
+        {
+            options.OperationTimeout = timeout;
+            options.BusyWaitTimeout = timeout;
+        }
+
         if (TestTransport is not null)
         {
             options.Transport = TestTransport;

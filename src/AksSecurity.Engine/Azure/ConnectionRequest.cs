@@ -48,4 +48,7 @@ public sealed class ConnectionRequest
 
     public int? MaxRetries { get; init; }
     public TimeSpan? RetryDelay { get; init; }
+
+    /// <summary>Bound on following one long-running operation and on waiting out another party's (409); defaults in <see cref="ArmClientOptions"/>.</summary>
+    public TimeSpan? OperationTimeout { get; init; }
 }

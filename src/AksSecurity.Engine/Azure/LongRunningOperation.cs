@@ -38,7 +38,7 @@ internal static class LongRunningOperation
             if (stopwatch.Elapsed > client.Options.OperationTimeout)
             {
                 throw new AksSecurityException(AksErrorKind.OperationTimeout,
-                    $"{activity} on {target} did not finish within {client.Options.OperationTimeout.TotalMinutes:0} minutes (last status: {status}). It may still complete in Azure; check the cluster's provisioningState.", target);
+                    $"{activity} on {target} did not finish within {Hardening.GoDuration.Describe(client.Options.OperationTimeout)} (last status: {status}). It may still complete in Azure; check the cluster's provisioningState.", target);
             }
 
             sink.Progress(activity, $"{status} ({stopwatch.Elapsed:mm\\:ss} elapsed)", -1);

@@ -144,7 +144,7 @@ public sealed class ManagedClusterClient
     private async Task<ManagedClusterDocument> WaitUntilIdleAsync(ClusterResourceId id, ArmResponse conflict, Stopwatch waited, IOperationSink sink, CancellationToken cancellationToken)
     {
         var timeout = Client.Options.BusyWaitTimeout;
-        sink.Warning($"Another operation is running on cluster '{id.Name}': {conflict.ErrorMessage} Waiting up to {timeout.TotalMinutes:0.#} minutes for it to finish.");
+        sink.Warning($"Another operation is running on cluster '{id.Name}': {conflict.ErrorMessage} Waiting up to {GoDuration.Describe(timeout)} for it to finish.");
         while (true)
         {
             var current = await GetAsync(id, sink, cancellationToken).ConfigureAwait(false);
@@ -157,7 +157,7 @@ public sealed class ManagedClusterClient
             if (waited.Elapsed > timeout)
             {
                 throw new AksSecurityException(AksErrorKind.ResourceBusy,
-                    $"Cluster '{id.Name}' is still {state} after {waited.Elapsed.TotalMinutes:0.#} minutes: another operation is running ({conflict.ErrorMessage}). Run the command again when it has finished, or abort it with 'az aks operation-abort'.",
+                    $"Cluster '{id.Name}' is still {state} after {GoDuration.Describe(waited.Elapsed)}: another operation is running ({conflict.ErrorMessage}). Run the command again when it has finished, or abort it with 'az aks operation-abort'.",
                     id.Id) { ArmErrorCode = conflict.ErrorCode, HttpStatus = 409, RequestId = conflict.RequestId };
             }
 

@@ -114,6 +114,10 @@ public sealed class ConnectAksSecurityCommand : AksCmdlet
     [ValidateRange(0, 10)]
     public int? MaxRetryCount { get; set; }
 
+    /// <summary>How long to follow one long-running operation (and to wait for another party's operation) before failing.</summary>
+    [Parameter]
+    public TimeSpan? OperationTimeout { get; set; }
+
     protected override void ProcessRecord()
     {
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Environment)) && ArmEndpoint is not null)
@@ -132,6 +136,11 @@ public sealed class ConnectAksSecurityCommand : AksCmdlet
         if (ArmEndpoint is null && (ArmAudience is not null || AuthorityHost is not null))
         {
             Fail(new AksSecurityException(AksErrorKind.InvalidArgument, "-ArmAudience and -AuthorityHost apply to a custom -ArmEndpoint only.", "ArmAudience"));
+        }
+
+        if (OperationTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            Fail(new AksSecurityException(AksErrorKind.InvalidArgument, $"-OperationTimeout must be positive; '{timeout}' is not.", "OperationTimeout"));
         }
 
         var request = new ConnectionRequest
@@ -161,6 +170,7 @@ public sealed class ConnectAksSecurityCommand : AksCmdlet
             AccessToken = AccessToken,
             Subscription = Subscription,
             MaxRetries = MaxRetryCount,
+            OperationTimeout = OperationTimeout,
         };
 
         ForItem(ArmEndpoint ?? Environment, () =>

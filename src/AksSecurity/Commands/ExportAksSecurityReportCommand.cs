@@ -218,6 +218,8 @@ public sealed class ExportAksSecurityReportCommand : AksCmdlet
         try
         {
             resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out provider, out _);
+            // Refuses here, before anything is written, what the file system would refuse later (a NUL character).
+            resolved = System.IO.Path.GetFullPath(resolved);
         }
         catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or ArgumentException)
         {

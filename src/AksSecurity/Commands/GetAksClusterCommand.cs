@@ -134,6 +134,12 @@ public sealed class GetAksClusterCommand : AksCmdlet
         var exactGroup = ResourceGroupName is not null && !WildcardPattern.ContainsWildcardCharacters(ResourceGroupName);
         var exactName = Name is not null && !WildcardPattern.ContainsWildcardCharacters(Name);
 
+        if (exactGroup && !ClusterResourceId.IsValidResourceGroupName(ResourceGroupName!))
+        {
+            // It becomes part of the request path: never send one that could name another path.
+            throw new AksSecurityException(AksErrorKind.InvalidArgument, $"Resource group name '{ResourceGroupName}' is not valid.", ResourceGroupName);
+        }
+
         if (exactGroup && exactName)
         {
             var id = ClusterResourceId.Create(subscription, ResourceGroupName!, Name!);

@@ -309,9 +309,18 @@ public abstract class SecurityAuditCmdlet : AksCmdlet
             return SuppressionSet.ReadJson(File.ReadAllText(path), path);
         }
 
-        var data = InvokeCommand.InvokeScript("param($p) Import-PowerShellDataFile -LiteralPath $p", false, System.Management.Automation.Runspaces.PipelineResultTypes.None, null, path)
-            .FirstOrDefault()?.BaseObject as IDictionary
-            ?? throw new AksSecurityException(AksErrorKind.InvalidData, $"Suppression file '{path}' holds no hashtable.", path);
+        IDictionary data;
+        try
+        {
+            data = InvokeCommand.InvokeScript("param($p) Import-PowerShellDataFile -LiteralPath $p", false, System.Management.Automation.Runspaces.PipelineResultTypes.None, null, path)
+                .FirstOrDefault()?.BaseObject as IDictionary
+                ?? throw new AksSecurityException(AksErrorKind.InvalidData, $"Suppression file '{path}' holds no hashtable.", path);
+        }
+        catch (RuntimeException ex)
+        {
+            // Not data (code, a parse error): PowerShell refused to run it; say so as bad data, not as an unexpected error.
+            throw new AksSecurityException(AksErrorKind.InvalidData, $"Suppression file '{path}' is not a PowerShell data file: {ex.Message}", path, ex);
+        }
         var entries = data.Contains("Suppressions") ? data["Suppressions"] : null;
         var list = entries switch
         {
