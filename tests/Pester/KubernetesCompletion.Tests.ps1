@@ -29,7 +29,7 @@ Describe 'Namespace and node name completion' {
     }
 
     It 'offers the namespaces of the cluster named by -ResourceGroupName and -Name' {
-        (Complete 'Install-AksFalco -ResourceGroupName rg1 -Name clustername1 -Namespace ').CompletionText | Should -Be $Seeded
+        (Complete 'Get-AksFalcoAlert -ResourceGroupName rg1 -Name clustername1 -Namespace ').CompletionText | Should -Be $Seeded
         (Complete 'Get-AksFalcoAlert -ResourceGroupName rg1 -Name clustername1 -Namespace kube-p').CompletionText | Should -Be @('kube-public')
         @(Get-FakeArmRequest -Method POST -PathContains 'clustername1/listClusterUserCredential').Count | Should -Be 1 -Because 'the second completion is answered from the cache'
     }
@@ -47,6 +47,11 @@ Describe 'Namespace and node name completion' {
         @(Get-FakeKubernetesRequest -Method GET -PathContains '/api/v1/namespaces' | Where-Object authKind -EQ 'ClientCertificate').Count | Should -Be 1
     }
 
+    It 'offers Install-AksFalco only namespaces it may take, not Kubernetes'' own' {
+        Set-FakeKubernetesObject @{ apiVersion = 'v1'; kind = 'Namespace'; metadata = @{ name = 'security-tools' } } | Out-Null
+        (Complete 'Install-AksFalco -ResourceGroupName rg1 -Name clustername1 -Namespace ').CompletionText | Should -Be @('security-tools')
+    }
+
     It 'completes every in-cluster namespace parameter, and the namespaces Set-AksPolicyInitiative excludes' {
         (Complete 'New-AksSecretProviderClass -ResourceGroupName rg1 -Name clustername1 -Namespace def').CompletionText | Should -Be @('default')
         (Complete 'Set-AksPolicyInitiative -ResourceGroupName rg1 -Name clustername1 -Initiative Baseline -ExcludedNamespace kube-').CompletionText |
@@ -54,7 +59,7 @@ Describe 'Namespace and node name completion' {
         foreach ($command in Get-Command -Module AksSecurity) {
             foreach ($parameter in $command.Parameters.Values | Where-Object Name -In 'Namespace', 'ExcludedNamespace') {
                 $completer = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }
-                $completer.Type.Name | Should -Be 'KubernetesNamespaceCompleter' -Because "$($command.Name) -$($parameter.Name) names a namespace of the cluster"
+                $completer.Type.Name | Should -BeIn 'KubernetesNamespaceCompleter', 'KubernetesInstallNamespaceCompleter' -Because "$($command.Name) -$($parameter.Name) names a namespace of the cluster"
             }
         }
     }
@@ -76,11 +81,11 @@ Describe 'Namespace and node name completion' {
     }
 
     It 'offers nothing when the command line names no cluster, or ARM names one and there is no connection' {
-        @(Complete 'Install-AksFalco -Namespace ').Count | Should -Be 0
+        @(Complete 'Get-AksFalcoAlert -Namespace ').Count | Should -Be 0
         @(Complete 'Invoke-AksKubeBench -ResourceGroupName rg1 -NodeName ').Count | Should -Be 0
         @(Complete "Invoke-AksKubeBench -KubeConfig '$(Join-Path $TestDrive 'missing.kubeconfig')' -NodeName ").Count | Should -Be 0
         Disconnect-AksSecurity
-        @(Complete 'Install-AksFalco -ResourceGroupName rg1 -Name clustername1 -Namespace ').Count | Should -Be 0
+        @(Complete 'Get-AksFalcoAlert -ResourceGroupName rg1 -Name clustername1 -Namespace ').Count | Should -Be 0
         @(Get-FakeArmRequest).Count | Should -Be 0
         @(Get-FakeKubernetesRequest).Count | Should -Be 0
     }
@@ -94,7 +99,7 @@ Describe 'Namespace and node name completion' {
 `$1  args: ["-c", "touch '$marker'; echo '{}'"]
 "@
         Set-Content -Path (Join-Path $TestDrive 'exec.kubeconfig') -Value $text
-        @(Complete "Install-AksFalco -KubeConfig '$(Join-Path $TestDrive 'exec.kubeconfig')' -Namespace ").Count | Should -Be 0
+        @(Complete "Get-AksFalcoAlert -KubeConfig '$(Join-Path $TestDrive 'exec.kubeconfig')' -Namespace ").Count | Should -Be 0
         Test-Path $marker | Should -BeFalse
     }
 
@@ -107,7 +112,7 @@ Describe 'Namespace and node name completion' {
         # TEST-NET-1 (RFC 5737) is never routed: the connection attempt hangs or fails, it never answers.
         $unreachable = (Get-Content -Raw (New-FakeKubeConfig -Path (Join-Path $TestDrive 'reachable.kubeconfig')).FullName) -replace 'server: https://127\.0\.0\.1:\d+', 'server: https://192.0.2.1:6443'
         Set-Content -Path (Join-Path $TestDrive 'unreachable.kubeconfig') -Value $unreachable
-        $elapsed = Measure-Command { $script:none = Complete "Install-AksFalco -KubeConfig '$(Join-Path $TestDrive 'unreachable.kubeconfig')' -Namespace " }
+        $elapsed = Measure-Command { $script:none = Complete "Get-AksFalcoAlert -KubeConfig '$(Join-Path $TestDrive 'unreachable.kubeconfig')' -Namespace " }
         $none.Count | Should -Be 0
         $elapsed.TotalSeconds | Should -BeLessThan 5
     }

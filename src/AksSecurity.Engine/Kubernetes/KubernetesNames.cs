@@ -16,6 +16,10 @@ public static class KubernetesNames
     public static Task<IReadOnlyList<string>> NamespacesAsync(KubernetesTarget target, CancellationToken ct) =>
         ListAsync(target, "Namespace", _ => true, ct);
 
+    /// <summary>Namespaces a tool with a namespace of its own may be installed into: all but Kubernetes' own (default, kube-*).</summary>
+    public static Task<IReadOnlyList<string>> InstallNamespacesAsync(KubernetesTarget target, CancellationToken ct) =>
+        ListAsync(target, "Namespace", ns => !KubernetesInstaller.ProtectedNamespaces.Contains(ns["metadata"]?["name"]?.ToString() ?? ""), ct);
+
     /// <summary>Nodes kube-bench can check: Linux, or without an os label (taken as Linux, as the scheduler does).</summary>
     public static Task<IReadOnlyList<string>> LinuxNodesAsync(KubernetesTarget target, CancellationToken ct) =>
         ListAsync(target, "Node", node => node["metadata"]?["labels"]?["kubernetes.io/os"] is not JsonValue os || os.ToString() == "linux", ct);

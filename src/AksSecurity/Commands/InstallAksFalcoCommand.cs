@@ -12,7 +12,7 @@ namespace AksSecurity.Commands;
 public sealed class InstallAksFalcoCommand : KubernetesChangeCmdlet
 {
     [Parameter]
-    [ArgumentCompleter(typeof(KubernetesNamespaceCompleter))]
+    [ArgumentCompleter(typeof(KubernetesInstallNamespaceCompleter))]
     [ValidateNotNullOrEmpty]
     public string Namespace { get; set; } = FalcoManifests.DefaultNamespace;
 

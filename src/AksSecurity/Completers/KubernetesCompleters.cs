@@ -14,6 +14,13 @@ public sealed class KubernetesNamespaceCompleter : IArgumentCompleter
         Completion.Matching(KubernetesCompletion.Names(fakeBoundParameters, "namespaces", KubernetesNames.NamespacesAsync), wordToComplete);
 }
 
+/// <summary>Completes the namespace of a tool that gets a namespace of its own (Falco): the cluster's namespaces but Kubernetes' own.</summary>
+public sealed class KubernetesInstallNamespaceCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completion.Matching(KubernetesCompletion.Names(fakeBoundParameters, "install-namespaces", KubernetesNames.InstallNamespacesAsync), wordToComplete);
+}
+
 /// <summary>Completes -NodeName with the Linux nodes of the cluster the command line names.</summary>
 public sealed class KubernetesNodeNameCompleter : IArgumentCompleter
 {

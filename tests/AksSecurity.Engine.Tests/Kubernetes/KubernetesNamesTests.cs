@@ -24,11 +24,12 @@ public sealed class KubernetesNamesTests : IClassFixture<FakeKubernetesFixture>
             ClusterResourceId.Parse(FakeKubernetesFixture.ClusterId("rg1", "clustername1")), admin: false);
 
     [Fact]
-    public async Task Namespaces_of_a_cluster_from_arm_sorted()
+    public async Task Namespaces_of_a_cluster_from_arm_sorted_and_for_installs_without_kubernetes_own()
     {
         _fixture.Kubernetes.PutObject(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = "apps" } });
-        var names = await KubernetesNames.NamespacesAsync(await ArmTargetAsync(), default);
-        Assert.Equal(new[] { "apps" }.Concat(SeededNamespaces), names);
+        var target = await ArmTargetAsync();
+        Assert.Equal(new[] { "apps" }.Concat(SeededNamespaces), await KubernetesNames.NamespacesAsync(target, default));
+        Assert.Equal(new[] { "apps" }, await KubernetesNames.InstallNamespacesAsync(target, default));
     }
 
     [Fact]
