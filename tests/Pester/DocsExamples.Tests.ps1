@@ -2,8 +2,9 @@
 <#
     Docs examples that really run.
     1. Every example marked '# runnable' in docs/cmdlets/*.md and docs/about_*.md runs against the fake ARM without an
-       error record: all of them in one child pwsh (Invoke-RunnableExample.ps1), each in a fresh runspace with the fake
-       reset and connected, in a work folder holding a copy of examples/.
+       error record: all of them in one child pwsh (Invoke-RunnableExample.ps1), each in a fresh runspace with the fakes
+       (ARM and the Kubernetes API server its credential actions reach) reset and connected, in a work folder holding a
+       copy of examples/.
     2. Every exported cmdlet has a runnable example on its page, or its page says why not in a comment
        '<!-- not runnable: reason -->' (kept out of Get-Help), so cmdlets added later are covered too.
 #>
@@ -36,7 +37,7 @@ BeforeAll {
     $resultPath = Join-Path $work 'results.json'
     New-Item -ItemType Directory -Path $work | Out-Null
     $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Invoke-RunnableExample.ps1'),
-        '-RepoRoot', $RepoRoot, '-ModulePath', $ModulePath, '-ArmEndpoint', $Arm.ArmEndpoint,
+        '-RepoRoot', $RepoRoot, '-ModulePath', $ModulePath, '-ArmEndpoint', $Arm.ArmEndpoint, '-KubernetesEndpoint', $Arm.KubernetesEndpoint,
         '-WorkDirectory', (Join-Path $work 'run'), '-ResultPath', $resultPath)
     # Automation's managed identity, for examples that connect with -Identity or the default chain.
     $env:IDENTITY_ENDPOINT = $Arm.IdentityEndpoint

@@ -10,6 +10,8 @@ param(
     [Parameter(Mandatory)][string] $RepoRoot,
     [Parameter(Mandatory)][string] $ModulePath,
     [Parameter(Mandatory)][string] $ArmEndpoint,
+    # The fake cluster the ARM credential actions point at; reset too, since the ARM reset leaves it alone.
+    [Parameter(Mandatory)][string] $KubernetesEndpoint,
     [Parameter(Mandatory)][string] $WorkDirectory,
     [Parameter(Mandatory)][string] $ResultPath,
     [int] $TimeoutSeconds = 60
@@ -29,6 +31,7 @@ $setup = {
 
 $results = foreach ($example in $examples) {
     Invoke-RestMethod -Method Post -Uri "$($ArmEndpoint)_fake/reset" | Out-Null
+    Invoke-RestMethod -Method Post -Uri "$($KubernetesEndpoint)_fake/k8s/reset" | Out-Null
     $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
     $state.ImportPSModule($ModulePath)
     $runspace = [runspacefactory]::CreateRunspace($state)

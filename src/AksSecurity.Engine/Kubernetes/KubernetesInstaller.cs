@@ -17,7 +17,7 @@ public static class KubernetesInstaller
     private const string SecretText = "(secret)";
 
     /// <summary>Namespaces an uninstall must never delete, whatever labels someone put on them.</summary>
-    private static readonly HashSet<string> ProtectedNamespaces = new(StringComparer.Ordinal) { "default", "kube-system", "kube-public", "kube-node-lease" };
+    internal static readonly HashSet<string> ProtectedNamespaces = new(StringComparer.Ordinal) { "default", "kube-system", "kube-public", "kube-node-lease" };
     private const int MaxValueText = 200;
 
     public static async Task<KubernetesApplyPlan> PlanAsync(KubernetesSession s, string component, IReadOnlyList<JsonObject> desired, CancellationToken ct,

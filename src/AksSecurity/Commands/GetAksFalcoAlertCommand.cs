@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using AksSecurity.Completers;
 using AksSecurity.Engine.Tools.Falco;
 using AksSecurity.Infrastructure;
 
@@ -10,6 +11,7 @@ namespace AksSecurity.Commands;
 public sealed class GetAksFalcoAlertCommand : KubernetesCmdlet
 {
     [Parameter]
+    [ArgumentCompleter(typeof(KubernetesNamespaceCompleter))]
     [ValidateNotNullOrEmpty]
     public string Namespace { get; set; } = FalcoManifests.DefaultNamespace;
 

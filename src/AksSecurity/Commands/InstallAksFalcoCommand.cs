@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using AksSecurity.Completers;
 using AksSecurity.Engine.Kubernetes;
 using AksSecurity.Engine.Tools.Falco;
 using AksSecurity.Infrastructure;
@@ -11,6 +12,7 @@ namespace AksSecurity.Commands;
 public sealed class InstallAksFalcoCommand : KubernetesChangeCmdlet
 {
     [Parameter]
+    [ArgumentCompleter(typeof(KubernetesInstallNamespaceCompleter))]
     [ValidateNotNullOrEmpty]
     public string Namespace { get; set; } = FalcoManifests.DefaultNamespace;
 

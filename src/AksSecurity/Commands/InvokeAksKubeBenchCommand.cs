@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using AksSecurity.Completers;
 using AksSecurity.Engine.Kubernetes;
 using AksSecurity.Engine.Tools.KubeBench;
 using AksSecurity.Infrastructure;
@@ -17,6 +18,7 @@ public sealed class InvokeAksKubeBenchCommand : KubernetesCmdlet
 
     [Parameter]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(KubernetesNodeNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] NodeName { get; set; } = Array.Empty<string>();
 
@@ -37,6 +39,7 @@ public sealed class InvokeAksKubeBenchCommand : KubernetesCmdlet
     public string? ImageRegistry { get; set; }
 
     [Parameter]
+    [ArgumentCompleter(typeof(KubernetesNamespaceCompleter))]
     [ValidateNotNullOrEmpty]
     public string Namespace { get; set; } = KubeBenchManifests.DefaultNamespace;
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using AksSecurity.Completers;
 using System.Text;
 using AksSecurity.Engine.Kubernetes;
 using AksSecurity.Engine.Tools.SecretStore;
@@ -61,6 +62,7 @@ public sealed class NewAksSecretProviderClassCommand : KubernetesChangeCmdlet
     public string? SyncSecretName { get; set; }
 
     [Parameter]
+    [ArgumentCompleter(typeof(KubernetesNamespaceCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Namespace { get; set; }
 

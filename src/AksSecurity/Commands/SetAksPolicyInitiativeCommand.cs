@@ -26,10 +26,12 @@ public sealed class SetAksPolicyInitiativeCommand : ChangeClusterCmdlet
 
     [Parameter]
     [AllowEmptyCollection]
+    [ArgumentCompleter(typeof(KubernetesNamespaceCompleter))]
     public string[]? ExcludedNamespace { get; set; }
 
     [Parameter]
     [AllowEmptyCollection]
+    [ArgumentCompleter(typeof(KubernetesNamespaceCompleter))]
     public string[]? Namespace { get; set; }
 
     [Parameter]

@@ -14,6 +14,7 @@ internal static class CompletionCache
     private static readonly object Gate = new();
     private static readonly Dictionary<string, (DateTimeOffset At, IReadOnlyList<AksCluster> Clusters)> Clusters = new(StringComparer.OrdinalIgnoreCase);
     private static readonly Dictionary<string, (DateTimeOffset At, IReadOnlyList<string> Groups)> Groups = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, (ArmConnection? Connection, DateTimeOffset At, IReadOnlyList<string> Names)> ClusterNames = new(StringComparer.Ordinal);
     private static (ArmConnection Connection, DateTimeOffset At, IReadOnlyList<ArmConnection.Subscription> List)? _subscriptions;
 
     public static void Clear()
@@ -22,6 +23,7 @@ internal static class CompletionCache
         {
             Clusters.Clear();
             Groups.Clear();
+            ClusterNames.Clear();
             _subscriptions = null;
         }
     }
@@ -126,12 +128,42 @@ internal static class CompletionCache
         return list ?? Array.Empty<ArmConnection.Subscription>();
     }
 
+    /// <summary>
+    /// Names inside a cluster (namespaces, nodes) under <paramref name="key"/>, which names the cluster and what is listed;
+    /// kept per connection, since another sign-in may see another cluster behind the same name.
+    /// </summary>
+    public static IReadOnlyList<string> InCluster(string key, ArmConnection? connection, Func<CancellationToken, Task<IReadOnlyList<string>>> list)
+    {
+        lock (Gate)
+        {
+            if (ClusterNames.TryGetValue(key, out var hit) && ReferenceEquals(hit.Connection, connection) && DateTimeOffset.UtcNow - hit.At < Lifetime)
+            {
+                return hit.Names;
+            }
+        }
+
+        var names = Fetch(list);
+        if (names is not null)
+        {
+            lock (Gate)
+            {
+                ClusterNames[key] = (connection, DateTimeOffset.UtcNow, names);
+            }
+        }
+
+        return names ?? Array.Empty<string>();
+    }
+
     private static T? Fetch<T>(Func<CancellationToken, Task<T>> fetch) where T : class
     {
-        using var cancel = new CancellationTokenSource(Budget);
+        var cancel = new CancellationTokenSource(Budget);
+        var work = Task.Run(() => fetch(cancel.Token));
+        // The source outlives a wait that gave up, until the work has seen the cancellation; its failure is observed there.
+        work.ContinueWith(done => { cancel.Dispose(); _ = done.Exception; }, TaskScheduler.Default);
         try
         {
-            return Task.Run(() => fetch(cancel.Token)).GetAwaiter().GetResult();
+            // Waited for by the clock too: a step that does not watch the token (a DNS lookup, a TCP connect) must not hold the prompt.
+            return work.Wait(Budget + TimeSpan.FromMilliseconds(250)) ? work.Result : null;
         }
         catch (Exception)
         {

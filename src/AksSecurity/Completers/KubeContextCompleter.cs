@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using System.Management.Automation.Runspaces;
 using AksSecurity.Engine.Kubernetes;
 
 namespace AksSecurity.Completers;
@@ -13,16 +12,8 @@ public sealed class KubeContextCompleter : IArgumentCompleter
     {
         var path = fakeBoundParameters["KubeConfig"]?.ToString()
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
-        try
-        {
-            // Relative to PowerShell's current location, which is not the process's.
-            path = Runspace.DefaultRunspace?.SessionStateProxy.Path.GetUnresolvedProviderPathFromPSPath(path) ?? path;
-        }
-        catch (Exception ex) when (ex is RuntimeException or NotSupportedException or InvalidOperationException)
-        {
-            return Array.Empty<CompletionResult>();
-        }
-
-        return Completion.Matching(KubeConfigText.ContextNamesOf(path), wordToComplete);
+        return Completion.ProviderPath(path) is { } resolved
+            ? Completion.Matching(KubeConfigText.ContextNamesOf(resolved), wordToComplete)
+            : Array.Empty<CompletionResult>();
     }
 }

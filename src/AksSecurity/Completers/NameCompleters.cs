@@ -42,6 +42,25 @@ public sealed class SubscriptionCompleter : IArgumentCompleter
 
 internal static class Completion
 {
+    /// <summary>
+    /// A path as the command line means it (relative to PowerShell's current location, which is not the process's; ~ and
+    /// PSDrives resolved), or null. Runspace.DefaultRunspace.SessionStateProxy.Path is null while the runspace runs the
+    /// completion (a running pipeline), so the path is resolved in a nested pipeline of the current runspace.
+    /// </summary>
+    public static string? ProviderPath(string path)
+    {
+        try
+        {
+            using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            shell.AddScript("param($path) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($path)").AddArgument(path);
+            return shell.Invoke<string>().FirstOrDefault();
+        }
+        catch (Exception ex) when (ex is RuntimeException or InvalidOperationException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
     public static string? Subscription(IDictionary bound) => bound["SubscriptionId"] switch
     {
         string s => s,
