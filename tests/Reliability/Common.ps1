@@ -33,6 +33,39 @@ $script:ReaderRows = @(
         Verify = { param($output, $expected) $output.Count -eq 1 -and $output[0].Server -eq $expected.Output[0].Server -and $output[0].Authentication -eq $expected.Output[0].Authentication } }
 )
 
+# The in-cluster tool cmdlets (faults: KubernetesMatrix.ps1, run in lanes by KubernetesFaultRunner.ps1, each lane with a
+# fake ARM and fake cluster of its own). Every run goes through the lane's admin kubeconfig (-KubeConfig, client
+# certificate). Setup prepares the fake cluster before a run (and before the fault-free run the cases compare with);
+# Points are the requests the transient faults hit (Stage apply/list/log: Method and a path substring); Conflict is a
+# field of one applied object that another field manager takes over after an install; Held is the request Ctrl+C comes
+# during, once the requests After names were answered (Jobs = while waiting on kube-bench's Jobs); Verify compares a
+# success's output with the fault-free run's.
+$script:KubernetesToolRows = @(
+    @{ Command = 'Install-AksFalco'; Arguments = @{}; Apply = $true
+        Points = @(@{ Stage = 'apply'; Method = 'PATCH'; PathContains = '/namespaces/falco/daemonsets/falco' }, @{ Stage = 'list'; Method = 'GET'; PathContains = '/apis/apps/v1/daemonsets' })
+        Conflict = @{ ApiVersion = 'v1'; Kind = 'ConfigMap'; Namespace = 'falco'; Name = 'falco'; Key = 'falco.yaml' }
+        Held = @{ Method = 'PATCH'; PathContains = '/namespaces/falco/daemonsets/falco'; After = @{ Method = 'PATCH'; PathContains = '/namespaces/falco/configmaps/falco-falcoctl'; Count = 1 } } }
+    @{ Command = 'Uninstall-AksFalco'; Arguments = @{}; Setup = { Install-AksFalco -KubeConfig $KubeConfigPath -Confirm:$false | Out-Null }
+        Points = @(@{ Stage = 'apply'; Method = 'DELETE'; PathContains = '/namespaces/falco/daemonsets/falco' }, @{ Stage = 'list'; Method = 'GET'; PathContains = '/apis/apps/v1/daemonsets' }) }
+    @{ Command = 'Get-AksFalcoAlert'; Arguments = @{}; Setup = { Install-AksFalco -KubeConfig $KubeConfigPath -Confirm:$false | Out-Null; Add-FalcoAlertLog }
+        Points = @(@{ Stage = 'list'; Method = 'GET'; PathContains = '/namespaces/falco/pods' }, @{ Stage = 'log'; Method = 'GET'; PathContains = '/log' })
+        Verify = { param($output, $expected) @($output).Count -eq @($expected).Count -and "$(@($output).Rule | Sort-Object)" -eq "$(@($expected).Rule | Sort-Object)" } }
+    @{ Command = 'Invoke-AksKubeBench'; Arguments = @{ Summary = $true; Timeout = [timespan]'00:00:30' }
+        Points = @(@{ Stage = 'apply'; Method = 'PATCH'; PathContains = '/namespaces/aks-security-kube-bench/serviceaccounts/kube-bench' }
+            @{ Stage = 'list'; Method = 'GET'; PathContains = '/namespaces/aks-security-kube-bench/pods' }, @{ Stage = 'log'; Method = 'GET'; PathContains = '/log' })
+        Held = @{ Jobs = $true; After = @{ Method = 'POST'; PathContains = '/namespaces/aks-security-kube-bench/jobs'; Count = 3 } }
+        Verify = { param($output, $expected) (@($output) | ForEach-Object { "$($_.Node) $($_.Pass) $($_.Fail) $($_.Warn)" }) -join ';' -eq ((@($expected) | ForEach-Object { "$($_.Node) $($_.Pass) $($_.Fail) $($_.Warn)" }) -join ';') } }
+    @{ Command = 'New-AksSecretProviderClass'; Apply = $true; Setup = { Add-SecretProviderClassCrd }
+        Arguments = @{ Namespace = 'default'; ClassName = 'payments-kv'; Provider = 'Azure'; KeyVaultName = 'kv-payments'; TenantId = '72f988bf-86f1-41af-91ab-2d7cd011db47'
+            ClientId = '11111111-2222-3333-4444-555555555555'; Object = @(@{ Name = 'db-password' }) }
+        Points = @(@{ Stage = 'apply'; Method = 'PATCH'; PathContains = '/secretproviderclasses/payments-kv' })
+        Conflict = @{ ApiVersion = 'secrets-store.csi.x-k8s.io/v1'; Kind = 'SecretProviderClass'; Namespace = 'default'; Name = 'payments-kv'; Spec = 'provider' }
+        Held = @{ Method = 'PATCH'; PathContains = '/secretproviderclasses/payments-kv'; After = @{ Method = 'GET'; PathContains = '/secretproviderclasses/payments-kv'; Count = 2 } } }
+    @{ Command = 'Test-AksSecretStore'; Arguments = @{}; Setup = { Add-SecretProviderClassCrd }
+        Points = @(@{ Stage = 'list'; Method = 'GET'; PathContains = '/secretproviderclasses' })
+        Verify = { param($output, $expected) (@($output.Findings.CheckId | Sort-Object) -join ',') -eq (@($expected.Findings.CheckId | Sort-Object) -join ',') } }
+)
+
 # Lockout guards (Guards.Tests.ps1): Refused = a refusal whose message contains this (SecurityError unless Category
 # says otherwise), with Force the arguments that are the documented way past it; Prompt = a ConfirmImpact High question
 # that contains this.
