@@ -1,7 +1,7 @@
 # The bad-input corpus: one row per parameter that takes user text or files, each with its bad values. A value is
 # passed as -<Parameter> to <Command> with the row's other arguments (With) against a good cluster ($GoodId), and must
-# be answered with one clear ErrorRecord of one of the row's categories, nothing sent to ARM (nor to the fake cluster). Rows with Pipeline = $true
-# pass the bad value and then a good one through the pipeline (or as a list): the good one must still be processed.
+# be answered with one clear ErrorRecord of one of the row's categories, nothing sent to ARM (nor to the fake cluster).
+# Rows with Pipeline = $true pass the bad value and then a good one through the pipeline (or as a list): the good one must still be processed.
 # Files (New-BadFile) are written in the runner's work directory; a row's value names one. A row with Pending (the
 # reason) is a known defect left to its owner: not run, its cases skipped with the reason, not in the figures.
 $script:SecretProviderAzure = @{ KubeConfig = 'good.kubeconfig'; ClassName = 'bad-input'; Provider = 'Azure'; KeyVaultName = 'kv-payments'
