@@ -48,6 +48,9 @@
         'Get-AksFalcoAlert'
         'New-AksSecretProviderClass'
         'Test-AksSecretStore'
+        'Install-AksKured'
+        'Get-AksKuredStatus'
+        'Uninstall-AksKured'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

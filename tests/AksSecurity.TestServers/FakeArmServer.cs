@@ -383,7 +383,7 @@ public sealed class FakeArmServer : IAsyncDisposable
     }
 
     /// <summary>The path and query exactly as the client sent them (Request.Path is decoded).</summary>
-    private static (string Path, string Query) RawTarget(HttpContext context)
+    internal static (string Path, string Query) RawTarget(HttpContext context)
     {
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
         var question = target.IndexOf('?', StringComparison.Ordinal);

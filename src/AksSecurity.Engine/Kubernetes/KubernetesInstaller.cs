@@ -175,10 +175,63 @@ public static class KubernetesInstaller
             return;
         }
 
+        if (desired is JsonArray array && live is JsonArray liveArray && ByName(array) is { } items && ByName(liveArray) is { } liveItems)
+        {
+            WalkNamedItems(items, liveItems, array, liveArray, path, secret, fields);
+            return;
+        }
+
         if (!Matches(desired, live))
         {
             fields.Add(secret ? $"{path}: {SecretText}" : $"{path}: {Show(live)} → {Show(desired)}");
         }
+    }
+
+    /// <summary>
+    /// Lists whose items all carry a unique name (containers, env, volumes, volumeMounts, ports) are merged by that name,
+    /// as the API server does; comparing them item by item names the one field that changes instead of the whole list.
+    /// </summary>
+    private static void WalkNamedItems(Dictionary<string, JsonObject> items, Dictionary<string, JsonObject> liveItems, JsonArray array, JsonArray liveArray,
+        string path, bool secret, List<string> fields)
+    {
+        var before = fields.Count;
+        foreach (var (name, item) in items)
+        {
+            var itemPath = $"{path}[name={name}]";
+            if (liveItems.TryGetValue(name, out var liveItem))
+            {
+                Walk(item, liveItem, itemPath, secret, fields);
+            }
+            else
+            {
+                fields.Add(secret ? $"{itemPath}: {SecretText}" : $"{itemPath}: (none) → {Show(item)}");
+            }
+        }
+
+        foreach (var (name, liveItem) in liveItems.Where(pair => !items.ContainsKey(pair.Key)))
+        {
+            fields.Add(secret ? $"{path}[name={name}]: {SecretText}" : $"{path}[name={name}]: {Show(liveItem)} → (none)");
+        }
+
+        if (fields.Count == before && !Matches(array, liveArray))
+        {
+            fields.Add($"{path}: order {string.Join(", ", liveItems.Keys)} → {string.Join(", ", items.Keys)}");
+        }
+    }
+
+    /// <summary>The list's items by their name, or null when an item is not an object with a unique string name.</summary>
+    private static Dictionary<string, JsonObject>? ByName(JsonArray array)
+    {
+        var byName = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var item in array)
+        {
+            if (item is not JsonObject obj || obj["name"] is not JsonValue value || !value.TryGetValue<string>(out var name) || !byName.TryAdd(name, obj))
+            {
+                return null;
+            }
+        }
+
+        return byName;
     }
 
     /// <summary>True when every field set in <paramref name="desired"/> has that value in <paramref name="live"/> (arrays: same length, element by element).</summary>

@@ -28,10 +28,6 @@ public sealed class InstallAksFalcoCommand : KubernetesChangeCmdlet
 
     internal override IKubernetesInstallation CreateInstallation() =>
         new FalcoInstallation(Namespace, ImageRegistry, Image, RulesPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RulesPath));
-
-    /// <summary>Only what changed, unless -PassThru asks for every object.</summary>
-    internal override void WriteResult(KubernetesSession session, IReadOnlyList<KubernetesObjectChange> changes) =>
-        base.WriteResult(session, PassThru ? changes : changes.Where(c => c.Action != "Unchanged").ToList());
 }
 
 /// <summary>Removes every object Install-AksFalco created, and nothing else.</summary>

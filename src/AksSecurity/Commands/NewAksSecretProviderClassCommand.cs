@@ -96,10 +96,6 @@ public sealed class NewAksSecretProviderClassCommand : KubernetesChangeCmdlet
         return new SecretProviderClassInstallation(request, Namespace ?? DefaultNamespace);
     }
 
-    /// <summary>Only what changed, unless -PassThru asks for every object.</summary>
-    internal override void WriteResult(KubernetesSession session, IReadOnlyList<KubernetesObjectChange> changes) =>
-        base.WriteResult(session, PassThru ? changes : changes.Where(c => c.Action != "Unchanged").ToList());
-
     protected override void ProcessRecord()
     {
         if (ParameterSetName != ToFileSet)

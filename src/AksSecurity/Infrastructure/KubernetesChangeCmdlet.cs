@@ -70,10 +70,13 @@ public abstract class KubernetesChangeCmdlet : KubernetesCmdlet
         }
     });
 
-    /// <summary>Writes what was done: by default one KubernetesObjectChange per object. A tool may write something else (a status object).</summary>
+    /// <summary>
+    /// Writes what was done: one KubernetesObjectChange per object created, updated or deleted, and with -PassThru the
+    /// unchanged ones too. A tool may write something else (a status object).
+    /// </summary>
     internal virtual void WriteResult(KubernetesSession session, IReadOnlyList<KubernetesObjectChange> changes)
     {
-        foreach (var change in changes)
+        foreach (var change in changes.Where(c => PassThru || c.Action != "Unchanged"))
         {
             WriteObject(change);
         }

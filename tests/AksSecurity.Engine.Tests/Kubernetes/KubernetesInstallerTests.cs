@@ -86,7 +86,7 @@ public sealed class KubernetesInstallerTests : IClassFixture<FakeKubernetesFixtu
         var updates = plan.Changes.Where(c => c.Action == "Update").ToList();
         Assert.Equal(new[] { "Secret", "DaemonSet" }, updates.Select(c => c.Kind));
         Assert.Equal(new[] { "data.url: (secret)" }, updates[0].Fields);
-        Assert.Equal(new[] { "spec.template.spec.containers: [{\"name\":\"tool\",\"image\":\"example/tool:1\",\"args\":[\"--period=1h\"]}] → [{\"name\":\"tool\",\"image\":\"example/tool:1\",\"args\":[\"--period=2h\"]}]" }, updates[1].Fields);
+        Assert.Equal(new[] { "spec.template.spec.containers[name=tool].args: [\"--period=1h\"] → [\"--period=2h\"]" }, updates[1].Fields);
         Assert.DoesNotContain("secret-path", plan.Describe());
         Assert.DoesNotContain("other-secret", plan.Describe());
 

@@ -17,15 +17,42 @@ public sealed class KubernetesPlanningTests
     }
 
     [Fact]
-    public void Diff_names_each_changed_leaf_with_old_and_new_and_arrays_whole()
+    public void Diff_names_each_changed_leaf_with_old_and_new_and_named_list_items_by_name()
     {
         var desired = Json("""{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"k","namespace":"n","labels":{"app.kubernetes.io/name":"kured"}},"spec":{"minReadySeconds":5,"template":{"spec":{"containers":[{"name":"kured","image":"b"}]}}}}""");
         var live = Json("""{"metadata":{"name":"k","namespace":"n","labels":{"app.kubernetes.io/name":"old"}},"spec":{"minReadySeconds":0,"template":{"spec":{"containers":[{"name":"kured","image":"a"}]}}}}""");
         var fields = KubernetesInstaller.Diff(desired, live);
         Assert.Contains("metadata.labels[\"app.kubernetes.io/name\"]: \"old\" → \"kured\"", fields);
         Assert.Contains("spec.minReadySeconds: 0 → 5", fields);
-        Assert.Contains(fields, f => f.StartsWith("spec.template.spec.containers: [{\"name\":\"kured\",\"image\":\"a\"}] → [{\"name\":\"kured\",\"image\":\"b\"}]", StringComparison.Ordinal));
+        Assert.Contains("spec.template.spec.containers[name=kured].image: \"a\" → \"b\"", fields);
         Assert.Equal(3, fields.Count);
+    }
+
+    [Fact]
+    public void Diff_names_the_one_env_entry_that_changes_and_the_entries_added_and_removed()
+    {
+        var desired = Json("""{"spec":{"template":{"spec":{"containers":[{"name":"kured","env":[{"name":"KURED_PERIOD","value":"30m"},{"name":"KURED_CONCURRENCY","value":"2"},{"name":"KURED_NODE_ID","valueFrom":{"fieldRef":{"fieldPath":"spec.nodeName"}}}]}]}}}}""");
+        var live = Json("""{"spec":{"template":{"spec":{"containers":[{"name":"kured","env":[{"name":"KURED_NODE_ID","valueFrom":{"fieldRef":{"apiVersion":"v1","fieldPath":"spec.nodeName"}}},{"name":"KURED_PERIOD","value":"1h"},{"name":"KURED_LOCK_TTL","value":"30m"}]}]}}}}""");
+        var fields = KubernetesInstaller.Diff(desired, live);
+        Assert.Equal(
+            new[]
+            {
+                "spec.template.spec.containers[name=kured].env[name=KURED_PERIOD].value: \"1h\" → \"30m\"",
+                "spec.template.spec.containers[name=kured].env[name=KURED_CONCURRENCY]: (none) → {\"name\":\"KURED_CONCURRENCY\",\"value\":\"2\"}",
+                "spec.template.spec.containers[name=kured].env[name=KURED_LOCK_TTL]: {\"name\":\"KURED_LOCK_TTL\",\"value\":\"30m\"} → (none)",
+            },
+            fields);
+    }
+
+    [Fact]
+    public void Diff_reports_a_reordered_named_list_and_compares_unnamed_lists_whole()
+    {
+        var desired = Json("""{"spec":{"volumes":[{"name":"a"},{"name":"b"}],"tolerations":[{"operator":"Exists"}]}}""");
+        var live = Json("""{"spec":{"volumes":[{"name":"b"},{"name":"a"}],"tolerations":[{"key":"x","operator":"Equal"}]}}""");
+        var fields = KubernetesInstaller.Diff(desired, live);
+        Assert.Contains("spec.volumes: order b, a → a, b", fields);
+        Assert.Contains("spec.tolerations: [{\"key\":\"x\",\"operator\":\"Equal\"}] → [{\"operator\":\"Exists\"}]", fields);
+        Assert.Equal(2, fields.Count);
     }
 
     [Fact]

@@ -296,7 +296,7 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
     /// <summary>Control routes aside: read the body, authenticate, fault, serve, record, send.</summary>
     private async Task HandleAsync(HttpContext context)
     {
-        var (path, rawQuery) = RawTarget(context);
+        var (path, rawQuery) = FakeArmServer.RawTarget(context);
         if (KubernetesControlApi.IsControlPath(path))
         {
             await new KubernetesControlApi(this).HandleAsync(context, path);
@@ -575,15 +575,5 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
             http.ContentType = "application/json";
             await http.WriteAsync(response.Body.ToJsonString(FakeResponse.Output), context.RequestAborted);
         }
-    }
-
-    private static (string Path, string Query) RawTarget(HttpContext context)
-    {
-        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
-        var question = target.IndexOf('?', StringComparison.Ordinal);
-        var path = question < 0 ? target : target[..question];
-        return path.StartsWith('/')
-            ? (path, question < 0 ? "" : target[question..])
-            : (context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? "");
     }
 }
