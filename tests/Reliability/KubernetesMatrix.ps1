@@ -165,18 +165,26 @@ function Invoke-KubernetesCase($Work, $Baseline, $Worker) {
         $injected = [bool](Get-FakeKubernetesRequest -Method $Work.Point.Method -PathContains $Work.Point.PathContains | Where-Object status -eq $status)
     }
     elseif ($case.Conflict) {
-        # After a fault-free install another team took one field of an object over, with a value of its own.
+        # After a fault-free install another team took one field over (Conflict.Path, members from the top), with a value
+        # of its own (Conflict.Value, else a text).
         $c = $row.Conflict
         $null = Invoke-ToolRun $row $Worker
-        $object = Get-FakeKubernetesObject -ApiVersion $c.ApiVersion -Kind $c.Kind -Namespace $c.Namespace -Name $c.Name
-        if ($c.Key) { $object.data.($c.Key) = 'owned-by-other-team'; $owned = @{ 'f:data' = @{ "f:$($c.Key)" = @{} } } }
-        else { $object.spec.($c.Spec) = 'owned-by-other-team'; $owned = @{ 'f:spec' = @{ "f:$($c.Spec)" = @{} } } }
+        $theirs = $c.Value ?? 'owned-by-other-team'
+        $object = Get-FakeKubernetesObject -ApiVersion $c.ApiVersion -Kind $c.Kind -Namespace $c.Namespace -Name $c.Name | ConvertTo-Json -Depth 50 | ConvertFrom-Json -AsHashtable
+        $parent = $object
+        $owned = @{}
+        $fields = $owned
+        foreach ($member in @($c.Path | Select-Object -SkipLast 1)) { $parent = $parent[$member]; $fields["f:$member"] = @{}; $fields = $fields["f:$member"] }
+        $parent[$c.Path[-1]] = $theirs
+        $fields["f:$($c.Path[-1])"] = @{}
         $object.metadata.managedFields = @(@{ manager = 'other-team'; operation = 'Apply'; apiVersion = $c.ApiVersion; fieldsType = 'FieldsV1'; fieldsV1 = $owned })
         Set-FakeKubernetesObject $object | Out-Null
         Clear-FakeKubernetesRequest
+        $theirsJson = ConvertTo-Json -InputObject $theirs -Depth 20 -Compress
         $readOther = {
             $live = Get-FakeKubernetesObject -ApiVersion $c.ApiVersion -Kind $c.Kind -Namespace $c.Namespace -Name $c.Name
-            if ($c.Key) { $live.data.($c.Key) } else { $live.spec.($c.Spec) }
+            foreach ($member in $c.Path) { $live = $live.$member }
+            ConvertTo-Json -InputObject $live -Depth 20 -Compress
         }
         $refused = Invoke-ToolRun $row $Worker
         & $report $refused 'without -Force'
@@ -185,12 +193,12 @@ function Invoke-KubernetesCase($Work, $Baseline, $Worker) {
         if (-not $first -or "$($first.CategoryInfo.Category)" -ne 'ResourceUnavailable' -or $first.Exception.Message -notmatch 'other-team') {
             $problems.Add("expected a clear ConcurrentChange error naming other-team, got: $(if ($first) { "$($first.CategoryInfo.Category): $($first.Exception.Message)" } else { 'none' })")
         }
-        $lost = (& $readOther) -ne 'owned-by-other-team'
+        $lost = (& $readOther) -ne $theirsJson
         if ($lost) { $problems.Add("the other manager's value was overwritten without -Force: $(& $readOther)") }
         $forced = Invoke-ToolRun $row $Worker @{ Force = $true }
         & $report $forced 'with -Force'
         if ($forced.Errors) { $problems.Add("-Force did not take the field: $($forced.Errors[0].Exception.Message)") }
-        if ((& $readOther) -eq 'owned-by-other-team') { $problems.Add('-Force left the other manager''s value') }
+        if ((& $readOther) -eq $theirsJson) { $problems.Add('-Force left the other manager''s value') }
     }
     elseif ($case.Hang) {
         Set-FakeKubernetesOption @{ jobBehavior = 'Hang' }
