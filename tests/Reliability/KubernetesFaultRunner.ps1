@@ -25,10 +25,7 @@ try {
     $state.ImportPSModule($ModulePath)
     $worker = [runspacefactory]::CreateRunspace($state)
     $worker.Open()
-    # Contiguous shares: a lane sees few rows, so few fault-free runs.
-    $work = @(Get-KubernetesWork)
-    $size = [math]::Ceiling($work.Count / $Lanes)
-    $mine = @($work | Select-Object -Skip ($Lane * $size) -First $size)
+    $mine = @(Get-KubernetesWork | Where-Object { (Get-KubernetesLane $_ $Lanes) -eq $Lane })
     $baselines = @{}
     foreach ($item in $mine) {
         if (-not $baselines.ContainsKey($item.Command)) { $baselines[$item.Command] = Get-ToolBaseline $item.Row $worker }
