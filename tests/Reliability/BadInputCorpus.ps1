@@ -92,7 +92,7 @@ $script:BadInputRows = @(
         Values = @('missing.yaml', 'rules-truncated.yaml', 'rules-map.yaml', 'latin1.json', 'nul-bytes.json', 'rules-huge.yaml', 'nested-10000.json', 'huge-50mb.json', 'empty.json', '.') }
     @{ Input = 'Vault address'; Command = 'New-AksSecretProviderClass'; Parameter = 'VaultAddress'; NoId = $true
         With = @{ KubeConfig = 'good.kubeconfig'; ClassName = 'bad-input'; Provider = 'Vault'; RoleName = 'db-app'; Object = @(@{ ObjectName = 'password'; SecretPath = 'secret/data/db'; SecretKey = 'password' }) }
-        Category = 'InvalidArgument'; Values = @('not a url', 'ftp://vault.example.com:8200', 'vault.example.com', 'https://', 'https://vault example.com', 'http://vault.example.com:8200') }
+        Category = 'InvalidArgument'; Values = @('not a url', 'ftp://vault.example.com:8200', 'vault.example.com', 'https://', 'https://vault example.com', 'http://vault.example.com:8200', "https://vault.example.com/`0", "https://vault.example.com/v1`a") }
     @{ Input = 'Key Vault name'; Command = 'New-AksSecretProviderClass'; Parameter = 'KeyVaultName'; NoId = $true; With = $SecretProviderAzure; Category = 'InvalidArgument'
         Values = @('kv_bad!', 'ab', ('k' * 30), '-kv', 'kv--double') }
     @{ Input = 'tenant id'; Command = 'New-AksSecretProviderClass'; Parameter = 'TenantId'; NoId = $true; With = $SecretProviderAzure; Category = 'InvalidArgument'
