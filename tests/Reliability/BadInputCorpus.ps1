@@ -69,6 +69,8 @@ $script:BadInputRows = @(
         Values = @('not a result', 42) }
     @{ Input = 'report path'; Command = 'Export-AksSecurityReport'; Parameter = 'Path'; NoId = $true; With = @{ Format = 'Json'; InputObject = 'GoodResult' }; Category = 'InvalidArgument', 'ObjectNotFound', 'WriteError', 'ResourceExists', 'InvalidOperation'
         Values = @('nul-bytes.json/sub', "bad`0name") }
+    @{ Input = 'resource id'; Command = 'Test-AksSecretStore'; Parameter = 'Id'; Pipeline = $true; Category = 'InvalidArgument'; Values = @('not-an-id', '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1') }
+    @{ Input = 'resource id'; Command = 'Get-AksKuredStatus'; Parameter = 'Id'; Pipeline = $true; Category = 'InvalidArgument'; Values = @('not-an-id') }
     @{ Input = 'resource id'; Command = 'Get-AksKubeConfig'; Parameter = 'Id'; Pipeline = $true; Category = 'InvalidArgument'; Values = @('not-an-id', '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1') }
     # A path with a NUL character, and an existing file without -Force: refused before the credential is fetched.
     @{ Input = 'kubeconfig path'; Command = 'Get-AksKubeConfig'; Parameter = 'Path'; Category = 'InvalidArgument', 'WriteError', 'ResourceExists'; Values = @("bad`0name", 'good.json', '.', 'no-such-folder/kubeconfig') }
@@ -100,6 +102,25 @@ $script:BadInputRows = @(
     @{ Input = 'client id'; Command = 'New-AksSecretProviderClass'; Parameter = 'ClientId'; NoId = $true; With = $SecretProviderAzure; Category = 'InvalidArgument'; Values = @('not-a-guid', '1234') }
     @{ Input = 'name'; Command = 'New-AksSecretProviderClass'; Parameter = 'ClassName'; NoId = $true; With = $SecretProviderAzure; Category = 'InvalidArgument'; Values = @('Bad_Class!', ('c' * 300)) }
     @{ Input = 'namespace'; Command = 'Install-AksFalco'; Parameter = 'Namespace'; NoId = $true; With = @{ KubeConfig = 'good.kubeconfig' }; Category = 'InvalidArgument'; Values = @('Bad_NS!', ('n' * 100)) }
+    # Kured's schedule and safety settings.
+    @{ Input = 'time zone'; Command = 'Install-AksKured'; Parameter = 'TimeZone'; NoId = $true; With = @{ KubeConfig = 'good.kubeconfig' }; Category = 'InvalidArgument'
+        Values = @('Mars/Olympus_Mons', 'UTC+25', '../../etc/passwd', ('Z' * 300)) }
+    @{ Input = 'reboot days'; Command = 'Install-AksKured'; Parameter = 'RebootDays'; NoId = $true; With = @{ KubeConfig = 'good.kubeconfig' }; Category = 'InvalidArgument', 'InvalidData'
+        Values = @('funday', 'mo,tu;rm', '8', '') }
+    @{ Input = 'time of day'; Command = 'Install-AksKured'; Parameter = 'StartTime'; NoId = $true; With = @{ KubeConfig = 'good.kubeconfig' }; Category = 'InvalidArgument'; Values = @('25:00', 'noon', '2:0:0:0') }
+    @{ Input = 'time of day'; Command = 'Install-AksKured'; Parameter = 'EndTime'; NoId = $true; With = @{ KubeConfig = 'good.kubeconfig' }; Category = 'InvalidArgument'; Values = @('24:61', 'midnight') }
+    @{ Input = 'duration'; Command = 'Install-AksKured'; Parameter = 'Period'; NoId = $true; With = @{ KubeConfig = 'good.kubeconfig' }; Category = 'InvalidArgument'
+        Values = @('5x', '-1h', '0s', '1h30', ('9' * 400), 'P1D') }
+    @{ Input = 'duration'; Command = 'Install-AksKured'; Parameter = 'DrainTimeout'; NoId = $true; With = @{ KubeConfig = 'good.kubeconfig' }; Category = 'InvalidArgument'; Values = @('forever', '-5m') }
+    @{ Input = 'duration'; Command = 'Install-AksKured'; Parameter = 'LockTtl'; NoId = $true; With = @{ KubeConfig = 'good.kubeconfig' }; Category = 'InvalidArgument'; Values = @('1 week', '-1s') }
+    @{ Input = 'label selector'; Command = 'Install-AksKured'; Parameter = 'BlockingPodSelector'; NoId = $true; With = @{ KubeConfig = 'good.kubeconfig' }; Category = 'InvalidArgument'
+        Values = @('app in (a,b', '=b', 'a b', 'app notin', '!', ('k' * 400 + '=v')) }
+    @{ Input = 'annotation'; Command = 'Install-AksKured'; Parameter = 'LockAnnotation'; NoId = $true; With = @{ KubeConfig = 'good.kubeconfig' }; Category = 'InvalidArgument'; Values = @('bad annotation', '/x', 'a/b/c') }
+    @{ Input = 'number'; Command = 'Install-AksKured'; Parameter = 'Concurrency'; NoId = $true; With = @{ KubeConfig = 'good.kubeconfig' }; Category = 'InvalidArgument'; Values = @(0, -1) }
+    @{ Input = 'URL'; Command = 'Install-AksKured'; Parameter = 'PrometheusUrl'; NoId = $true; With = @{ KubeConfig = 'good.kubeconfig' }; Category = 'InvalidArgument'; Values = @('not a url', 'ftp://prometheus') }
+    @{ Input = 'regular expression'; Command = 'Install-AksKured'; Parameter = 'AlertFilterRegexp'; NoId = $true; With = @{ KubeConfig = 'good.kubeconfig' }; Category = 'InvalidArgument'; Values = @('(unclosed', '[z-a]') }
+    @{ Input = 'kubeconfig file'; Command = 'Get-AksKuredStatus'; Parameter = 'KubeConfig'; NoId = $true; Category = 'ObjectNotFound', 'InvalidData', 'InvalidArgument'
+        Values = @('missing.kubeconfig', 'truncated.kubeconfig', 'not-yaml.kubeconfig') }
     @{ Input = 'wrong type'; Command = 'Export-AksSecurityReport'; Parameter = 'Format'; NoId = $true; With = @{ Path = 'reports'; InputObject = 'GoodResult' }; Category = 'InvalidArgument'; Values = @('Pdf') }
 )
 

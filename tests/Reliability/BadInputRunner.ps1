@@ -46,15 +46,16 @@ function Get-Arguments($Row) {
 }
 
 function Measure-GoodRequests($Row) {
-    # What the good item alone sends (after one warm-up run, so a change already made is not made again): a pipeline
-    # case may send that much and no more.
-    if (-not ($Row.Pipeline -and $Row.Parameter -eq 'Id')) { return 0 }
+    # What the good item alone sends to ARM and to the fake cluster (after one warm-up run, so a change already made is
+    # not made again): a pipeline case may send that much and no more.
+    if (-not ($Row.Pipeline -and $Row.Parameter -eq 'Id')) { return @{ Arm = 0; Kubernetes = 0 } }
     $arguments = Get-Arguments $Row
     foreach ($run in 1, 2) {
         Invoke-FakeArmJson Delete 'requests' | Out-Null
+        Clear-FakeKubernetesRequest -Server $Arm
         $null = [pscustomobject]@{ Id = $goodId } | & $Row.Command @arguments -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
     }
-    @(Invoke-FakeArmJson Get 'requests').Count
+    @{ Arm = @(Invoke-FakeArmJson Get 'requests').Count; Kubernetes = @(Get-FakeKubernetesRequest -Server $Arm).Count }
 }
 
 foreach ($row in $BadInputRows | Where-Object { -not $_.Pending }) {
@@ -95,9 +96,9 @@ foreach ($row in $BadInputRows | Where-Object { -not $_.Pending }) {
             } | Select-Object -Unique)
         $requests = @(Invoke-FakeArmJson Get 'requests')
         # The good item of a pipeline may send what it sends alone; anything more was sent for the bad input.
-        $forBad = @($requests | Select-Object -Skip $goodRequests)
+        $forBad = @($requests | Select-Object -Skip $goodRequests.Arm)
         # And the fake cluster's journal: reads only where the row allows them.
-        $forBad += @(Get-FakeKubernetesRequest -Server $Arm | Where-Object { -not $row.ReadsAllowed -or $_.method -ne 'GET' })
+        $forBad += @(Get-FakeKubernetesRequest -Server $Arm | Select-Object -Skip $goodRequests.Kubernetes | Where-Object { -not $row.ReadsAllowed -or $_.method -ne 'GET' })
         $first = $records | Select-Object -First 1
         Write-CaseLine @{
             Key = $key; Input = $row.Input; Command = $row.Command; Parameter = $row.Parameter
