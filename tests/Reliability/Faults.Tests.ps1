@@ -16,6 +16,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'KubernetesMatrix.ps1')
     Import-Module $ModulePath -Force
     # The in-cluster lanes (processes with fake servers of their own) run while the ARM matrix runs here.
+    $laneClock = [Diagnostics.Stopwatch]::StartNew()
     $lanes = foreach ($lane in 0..2) {
         $resultFile = Join-Path $TestDrive "k8s-lane$lane.jsonl"
         $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'KubernetesFaultRunner.ps1'), '-Lane', $lane, '-Lanes', 3,
@@ -31,12 +32,12 @@ BeforeAll {
     foreach ($result in Invoke-FaultMatrix -Work $work) { $Results[$result.Key] = $result }
     foreach ($result in Invoke-KubernetesFaultCases -WorkDirectory $TestDrive) { $Results[$result.Key] = $result }
     $script:LaneErrors = foreach ($lane in $lanes) {
-        if (-not $lane.Process.WaitForExit(180000)) { $lane.Process.Kill($true); "lane $($lane.ResultFile) still running after 180 s" }
+        if (-not $lane.Process.WaitForExit([int][math]::Max(1000, 180000 - $laneClock.ElapsedMilliseconds))) { $lane.Process.Kill($true); "lane $($lane.ResultFile) still running after 180 s" }
         elseif ($lane.Process.ExitCode -ne 0) { "lane $($lane.ResultFile) exited $($lane.Process.ExitCode): $(Get-Content -Raw "$($lane.ResultFile).err")" }
         if (Test-Path $lane.ResultFile) { foreach ($result in Get-Content $lane.ResultFile | ConvertFrom-Json) { $Results[$result.Key] = $result } }
     }
     $script:KubernetesOrphans = @($KubernetesOrphans) + @($Results.Values | Where-Object { $_.PSObject.Properties['Orphans'] } | ForEach-Object { $_.Orphans })
-    Write-Host "  faults, in-cluster tools: $(@($Results.Values | Where-Object Key -like 'k[0-9]*').Count) cases in 3 lanes"
+    Write-Host "  faults, in-cluster tools: $(@($Results.Values | Where-Object Key -like 'k[0-9]*').Count) cases in 3 lanes, $([math]::Round($laneClock.Elapsed.TotalSeconds, 1)) s"
     $all = @($Results.Values)
     Write-ReliabilityFigures 'faults' @{
         Injected = @($all | Where-Object Injected).Count
