@@ -1,9 +1,10 @@
 # The bad-input corpus: one row per parameter that takes user text or files, each with its bad values. A value is
 # passed as -<Parameter> to <Command> with the row's other arguments (With) against a good cluster ($GoodId), and must
 # be answered with one clear ErrorRecord of one of the row's categories, nothing sent to ARM (nor to the fake cluster).
-# Rows with Pipeline = $true pass the bad value and then a good one through the pipeline (or as a list): the good one must still be processed.
-# Files (New-BadFile) are written in the runner's work directory; a row's value names one. A row with Pending (the
-# reason) is a known defect left to its owner: not run, its cases skipped with the reason, not in the figures.
+# Rows with Pipeline = $true pass the bad value and then a good one through the pipeline (or as a list): the good one
+# must still be processed. Files (New-BadFile) are written in the runner's work directory; a row's value names one. A
+# row with Pending (the reason) is a known defect left to its owner: not run, its cases skipped with the reason, not in
+# the figures.
 $script:SecretProviderAzure = @{ KubeConfig = 'good.kubeconfig'; ClassName = 'bad-input'; Provider = 'Azure'; KeyVaultName = 'kv-payments'
     TenantId = '72f988bf-86f1-41af-91ab-2d7cd011db47'; ClientId = '11111111-2222-3333-4444-555555555555'; Object = @(@{ Name = 'db-password' }) }
 $script:BadInputRows = @(
