@@ -7,6 +7,7 @@
 #>
 param(
     [Parameter(Mandatory)][string] $ArmEndpoint,
+    [Parameter(Mandatory)][string] $KubernetesEndpoint,
     [Parameter(Mandatory)][string] $WorkDirectory,
     [Parameter(Mandatory)][string] $ResultFile
 )
@@ -14,13 +15,15 @@ param(
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'Common.ps1')
 . (Join-Path $PSScriptRoot 'BadInputCorpus.ps1')
-$script:Arm = [pscustomobject]@{ ArmEndpoint = $ArmEndpoint }
+$script:Arm = [pscustomobject]@{ ArmEndpoint = $ArmEndpoint; KubernetesEndpoint = $KubernetesEndpoint }
 Import-Module $ModulePath
 Connect-AksSecurity -AccessToken (ConvertTo-SecureString 'bad-input-token' -AsPlainText -Force) -ArmEndpoint $ArmEndpoint -Subscription $Sub0 -MaxRetryCount 0 | Out-Null
 Set-FakeArmOption @{ lroPollsBeforeDone = 0 } -Server $Arm
 
 $goodId = Get-ClusterId rg1 clustername1
 New-BadFiles -Directory $WorkDirectory -GoodDocument (Get-Content -Raw (Join-Path $ExamplesDirectory 'dev-open.json'))
+$kubeConfigFile = New-FakeKubeConfig -Path (Join-Path $WorkDirectory 'fake.kubeconfig') -ClientCertificate -Server $Arm
+New-BadKubernetesFiles -Directory $WorkDirectory -KubeConfig (Get-Content -Raw $kubeConfigFile)
 Set-Location $WorkDirectory
 $goodResult = Test-AksSecurity -Path 'good.json'
 
@@ -37,21 +40,22 @@ function Get-Arguments($Row) {
     }
     if ($Row.Command -eq 'Export-AksSecurityReport') { $arguments.Force = $true }
     $command = Get-Command $Row.Command
-    if ($command.Parameters.ContainsKey('Confirm')) { $arguments.Confirm = $false }
+    if ($command.Parameters.ContainsKey('Confirm') -and -not $arguments.ContainsKey('WhatIf')) { $arguments.Confirm = $false }
     if ($command.Parameters.ContainsKey('PassThru') -and $Row.Pipeline) { $arguments.PassThru = $true }
     $arguments
 }
 
 function Measure-GoodRequests($Row) {
-    # What the good item alone sends (after one warm-up run, so a change already made is not made again): a pipeline
-    # case may send that much and no more.
-    if (-not ($Row.Pipeline -and $Row.Parameter -eq 'Id')) { return 0 }
+    # What the good item alone sends to ARM and to the fake cluster (after one warm-up run, so a change already made is
+    # not made again): a pipeline case may send that much and no more.
+    if (-not ($Row.Pipeline -and $Row.Parameter -eq 'Id')) { return @{ Arm = 0; Kubernetes = 0 } }
     $arguments = Get-Arguments $Row
     foreach ($run in 1, 2) {
         Invoke-FakeArmJson Delete 'requests' | Out-Null
+        Clear-FakeKubernetesRequest -Server $Arm
         $null = [pscustomobject]@{ Id = $goodId } | & $Row.Command @arguments -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
     }
-    @(Invoke-FakeArmJson Get 'requests').Count
+    @{ Arm = @(Invoke-FakeArmJson Get 'requests').Count; Kubernetes = @(Get-FakeKubernetesRequest -Server $Arm).Count }
 }
 
 foreach ($row in $BadInputRows | Where-Object { -not $_.Pending }) {
@@ -61,6 +65,7 @@ foreach ($row in $BadInputRows | Where-Object { -not $_.Pending }) {
         $key = '{0} -{1} #{2}' -f $row.Command, $row.Parameter, $i
         Write-CaseLine @{ Key = $key; Started = $true }
         Invoke-FakeArmJson Delete 'requests' | Out-Null
+        Clear-FakeKubernetesRequest -Server $Arm
         $arguments = Get-Arguments $row
         $failures = $null
         $terminating = $null
@@ -91,7 +96,9 @@ foreach ($row in $BadInputRows | Where-Object { -not $_.Pending }) {
             } | Select-Object -Unique)
         $requests = @(Invoke-FakeArmJson Get 'requests')
         # The good item of a pipeline may send what it sends alone; anything more was sent for the bad input.
-        $forBad = @($requests | Select-Object -Skip $goodRequests)
+        $forBad = @($requests | Select-Object -Skip $goodRequests.Arm)
+        # And the fake cluster's journal: reads only where the row allows them.
+        $forBad += @(Get-FakeKubernetesRequest -Server $Arm | Select-Object -Skip $goodRequests.Kubernetes | Where-Object { -not $row.ReadsAllowed -or $_.method -ne 'GET' })
         $first = $records | Select-Object -First 1
         Write-CaseLine @{
             Key = $key; Input = $row.Input; Command = $row.Command; Parameter = $row.Parameter
@@ -114,7 +121,9 @@ foreach ($row in $GoodFileRows) {
     $key = '{0} accepts {1}' -f $row.Command, $row.File
     Write-CaseLine @{ Key = $key; Started = $true }
     $failures = $null
-    $output = @(& $row.Command -Path $row.File -ErrorVariable failures -ErrorAction SilentlyContinue)
-    Write-CaseLine @{ Key = $key; Input = $row.Input; Command = $row.Command; Accepted = $true; Value = $row.File; Results = $output.Count; Errors = @($failures).Count
-        Message = if ($failures) { $failures[0].Exception.Message } }
+    $arguments = Get-Arguments $row
+    $arguments[$row.Parameter ?? 'Path'] = $row.File
+    $output = @(& $row.Command @arguments -ErrorVariable failures -ErrorAction SilentlyContinue)
+    Write-CaseLine @{ Key = $key; Input = $row.Input; Command = $row.Command; Accepted = $true; Value = $row.File; Results = $output.Count; Expected = $row.Results ?? 1
+        Errors = @($failures).Count; Message = if ($failures) { $failures[0].Exception.Message } }
 }

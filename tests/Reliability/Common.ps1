@@ -33,9 +33,52 @@ $script:ReaderRows = @(
         Verify = { param($output, $expected) $output.Count -eq 1 -and $output[0].Server -eq $expected.Output[0].Server -and $output[0].Authentication -eq $expected.Output[0].Authentication } }
 )
 
+# The in-cluster tool cmdlets (faults: KubernetesMatrix.ps1, run in lanes by KubernetesFaultRunner.ps1, each lane with a
+# fake ARM and fake cluster of its own). Every run goes through the lane's admin kubeconfig (-KubeConfig, client
+# certificate). Setup prepares the fake cluster before a run (and before the fault-free run the cases compare with);
+# Points are the requests the transient faults hit (Stage apply/delete/list/log: Method and a path substring);
+# Conflict is a field of one applied object that another field manager takes over after an install; Held is the
+# request Ctrl+C comes during, once the requests After names were answered (Jobs = while waiting on kube-bench's Jobs);
+# Verify compares a success's output with the fault-free run's.
+$script:KubernetesToolRows = @(
+    @{ Command = 'Install-AksFalco'; Arguments = @{}
+        Points = @(@{ Stage = 'apply'; Method = 'PATCH'; PathContains = '/namespaces/falco/daemonsets/falco' }, @{ Stage = 'list'; Method = 'GET'; PathContains = '/apis/apps/v1/daemonsets' })
+        Conflict = @{ ApiVersion = 'v1'; Kind = 'ConfigMap'; Namespace = 'falco'; Name = 'falco'; Path = @('data', 'falco.yaml') }
+        Held = @{ Method = 'PATCH'; PathContains = '/namespaces/falco/daemonsets/falco'; After = @{ Method = 'PATCH'; PathContains = '/namespaces/falco/configmaps/falco-falcoctl'; Count = 1 } } }
+    @{ Command = 'Uninstall-AksFalco'; Arguments = @{}; Setup = { Install-AksFalco -KubeConfig $KubeConfigPath -Confirm:$false | Out-Null }
+        Points = @(@{ Stage = 'delete'; Method = 'DELETE'; PathContains = '/namespaces/falco/daemonsets/falco' }, @{ Stage = 'list'; Method = 'GET'; PathContains = '/apis/apps/v1/daemonsets' }) }
+    @{ Command = 'Get-AksFalcoAlert'; Arguments = @{}; Setup = { Install-AksFalco -KubeConfig $KubeConfigPath -Confirm:$false | Out-Null; Add-FalcoAlertLog }
+        Points = @(@{ Stage = 'list'; Method = 'GET'; PathContains = '/namespaces/falco/pods' }, @{ Stage = 'log'; Method = 'GET'; PathContains = '/log' })
+        Verify = { param($output, $expected) @($output).Count -eq @($expected).Count -and "$(@($output).Rule | Sort-Object)" -eq "$(@($expected).Rule | Sort-Object)" } }
+    @{ Command = 'Invoke-AksKubeBench'; Arguments = @{ Summary = $true; Timeout = [timespan]'00:00:30' }
+        Points = @(@{ Stage = 'apply'; Method = 'PATCH'; PathContains = '/namespaces/aks-security-kube-bench/serviceaccounts/kube-bench' }
+            @{ Stage = 'list'; Method = 'GET'; PathContains = '/namespaces/aks-security-kube-bench/pods' }, @{ Stage = 'log'; Method = 'GET'; PathContains = '/log' })
+        Held = @{ Jobs = $true; After = @{ Method = 'POST'; PathContains = '/namespaces/aks-security-kube-bench/jobs'; Count = 3 } }
+        Verify = { param($output, $expected) (@($output) | ForEach-Object { "$($_.Node) $($_.Pass) $($_.Fail) $($_.Warn)" }) -join ';' -eq ((@($expected) | ForEach-Object { "$($_.Node) $($_.Pass) $($_.Fail) $($_.Warn)" }) -join ';') } }
+    @{ Command = 'New-AksSecretProviderClass'; Setup = { Add-SecretProviderClassCrd }
+        Arguments = @{ Namespace = 'default'; ClassName = 'payments-kv'; Provider = 'Azure'; KeyVaultName = 'kv-payments'; TenantId = '72f988bf-86f1-41af-91ab-2d7cd011db47'
+            ClientId = '11111111-2222-3333-4444-555555555555'; Object = @(@{ Name = 'db-password' }) }
+        Points = @(@{ Stage = 'apply'; Method = 'PATCH'; PathContains = '/secretproviderclasses/payments-kv' })
+        Conflict = @{ ApiVersion = 'secrets-store.csi.x-k8s.io/v1'; Kind = 'SecretProviderClass'; Namespace = 'default'; Name = 'payments-kv'; Path = @('spec', 'provider') }
+        Held = @{ Method = 'PATCH'; PathContains = '/secretproviderclasses/payments-kv'; After = @{ Method = 'GET'; PathContains = '/secretproviderclasses/payments-kv'; Count = 2 } } }
+    @{ Command = 'Test-AksSecretStore'; Arguments = @{}; Setup = { Add-SecretProviderClassCrd }
+        Points = @(@{ Stage = 'list'; Method = 'GET'; PathContains = '/secretproviderclasses' })
+        Verify = { param($output, $expected) (@($output.Findings.CheckId | Sort-Object) -join ',') -eq (@($expected.Findings.CheckId | Sort-Object) -join ',') } }
+    @{ Command = 'Install-AksKured'; Arguments = @{ Period = '30m'; RebootDays = @('mo'); StartTime = '22:00'; EndTime = '04:00'; NotifyUrl = (ConvertTo-SecureString 'slack://faults-a/faults-b/faults-c' -AsPlainText -Force) }
+        Points = @(@{ Stage = 'apply'; Method = 'PATCH'; PathContains = '/namespaces/kube-system/daemonsets/kured' }, @{ Stage = 'list'; Method = 'GET'; PathContains = '/apis/apps/v1/daemonsets' })
+        Conflict = @{ ApiVersion = 'rbac.authorization.k8s.io/v1'; Kind = 'ClusterRole'; Name = 'kured'; Path = @('rules')
+            Value = @(@{ apiGroups = @(''); resources = @('nodes'); verbs = @('get') }) }
+        Held = @{ Method = 'PATCH'; PathContains = '/namespaces/kube-system/daemonsets/kured'; After = @{ Method = 'GET'; PathContains = '/namespaces/kube-system/daemonsets/kured'; Count = 2 } } }
+    @{ Command = 'Uninstall-AksKured'; Arguments = @{}; Setup = { Install-AksKured -KubeConfig $KubeConfigPath -Confirm:$false | Out-Null }
+        Points = @(@{ Stage = 'delete'; Method = 'DELETE'; PathContains = '/namespaces/kube-system/daemonsets/kured' }, @{ Stage = 'list'; Method = 'GET'; PathContains = '/apis/apps/v1/daemonsets' }) }
+    @{ Command = 'Get-AksKuredStatus'; Arguments = @{}; Setup = { Install-AksKured -KubeConfig $KubeConfigPath -Confirm:$false | Out-Null }
+        Points = @(@{ Stage = 'list'; Method = 'GET'; PathContains = '/api/v1/nodes' })
+        Verify = { param($output, $expected) $output.Count -eq 1 -and $output[0].Installed -and $output[0].NumberReady -eq $expected[0].NumberReady -and $output[0].Healthy -eq $expected[0].Healthy } }
+)
+
 # Lockout guards (Guards.Tests.ps1): Refused = a refusal whose message contains this (SecurityError unless Category
 # says otherwise), with Force the arguments that are the documented way past it; Prompt = a ConfirmImpact High question
-# that contains this.
+# that contains this. Setup (given the cluster id) prepares what the guarded command would change.
 $script:GuardRows = @(
     @{ Name = 'authorized ranges that exclude the caller'; Command = 'Set-AksApiAccess'
         Arguments = @{ AuthorizedIpRange = @('203.0.113.0/24'); CallerIpAddress = '198.51.100.17' }
@@ -58,6 +101,17 @@ $script:GuardRows = @(
     @{ Name = 'Key Vault CSI add-on off (pods lose their secrets)'; Command = 'Enable-AksKeyVaultCsi'
         Seed = @{ 'properties.addonProfiles.azureKeyvaultSecretsProvider' = @{ enabled = $true; config = @{ enableSecretRotation = 'true' } } }
         Arguments = @{ Disable = $true }; Prompt = 'cannot start or restart while the add-on is off' }
+    # In the cluster (through ARM's credential action, as -Id gives it).
+    @{ Name = 'Kured under the NodeImage node OS channel'; Command = 'Install-AksKured'; Category = 'InvalidOperation'
+        Seed = @{ 'properties.autoUpgradeProfile' = @{ nodeOSUpgradeChannel = 'NodeImage' } }; Arguments = @{}; Refused = 'NodeImage'; Force = @{ Force = $true } }
+    @{ Name = 'Kured under the SecurityPatch node OS channel'; Command = 'Install-AksKured'; Category = 'InvalidOperation'
+        Seed = @{ 'properties.autoUpgradeProfile' = @{ nodeOSUpgradeChannel = 'SecurityPatch' } }; Arguments = @{}; Refused = 'SecurityPatch'; Force = @{ Force = $true } }
+    @{ Name = 'an in-cluster install with -Admin on a cluster with local accounts disabled'; Command = 'Install-AksFalco'; Category = 'InvalidOperation'
+        Seed = @{ 'properties.disableLocalAccounts' = $true }; Arguments = @{ Admin = $true }; Refused = 'local accounts disabled' }
+    @{ Name = 'Kured removed (nodes stop rebooting for patches)'; Command = 'Uninstall-AksKured'; Arguments = @{}
+        Setup = { param($id) Install-AksKured -Id $id -Confirm:$false -Force -WarningAction SilentlyContinue | Out-Null }; Prompt = 'Uninstall Kured' }
+    @{ Name = 'Falco removed (runtime alerts stop)'; Command = 'Uninstall-AksFalco'; Arguments = @{}
+        Setup = { param($id) Install-AksFalco -Id $id -Confirm:$false | Out-Null }; Prompt = 'Uninstall Falco' }
 )
 
 function Get-ChangeCmdletName {

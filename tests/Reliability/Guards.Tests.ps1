@@ -1,6 +1,7 @@
 # Lockouts: every dangerous change is refused (a SecurityError, nothing written) or asks first (ConfirmImpact High, its
 # prompt naming the danger), as docs/cmdlets say; where -Force is the documented way past a refusal, it works.
-# One row per guard; a guard holds when every assertion of its row does.
+# One row per guard; a guard holds when every assertion of its row does. Writes are the cluster's ARM writes and any
+# write in the fake Kubernetes cluster (a row's Setup may install what an Uninstall- guard protects).
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 }
@@ -26,7 +27,9 @@ BeforeAll {
     }
 
     function Get-Writes([string] $Id) {
-        @(Get-FakeArmRequest | Where-Object { $_.method -in 'PUT', 'POST', 'DELETE' -and $_.path -like "*$($Id.Split('/')[-1])*" })
+        # ARM writes on the cluster (fetching a kubeconfig is a POST that changes nothing) and any write in the fake cluster.
+        @(Get-FakeArmRequest | Where-Object { $_.method -in 'PUT', 'POST', 'DELETE' -and $_.path -like "*$($Id.Split('/')[-1])*" -and $_.path -notmatch '/listCluster(User|Admin)Credential$' }) +
+        @(Get-FakeKubernetesRequest | Where-Object method -ne 'GET')
     }
 }
 
@@ -40,8 +43,11 @@ AfterAll {
 Describe 'Guard: <Name> (<Command>)' -ForEach $GuardRows {
     It 'holds' {
         $id = New-GuardCluster $_
+        Reset-FakeKubernetes
+        if ($Setup) { & $Setup $id }
         $before = Get-ClusterState -Id $id
         Clear-FakeArmRequest
+        Clear-FakeKubernetesRequest
         $arguments = $Arguments
         if ($Refused) {
             $saved = $env:AKSSECURITY_CALLER_IP

@@ -2,19 +2,29 @@
 # -AccessToken; the fake ARM accepts any bearer), then every report format is written; no stream, error record (message,
 # inner exceptions, target), output (ToString and JSON), host transcript or report file may contain a marker.
 # Secrets the run itself produces join the markers before the scan: the kubeconfig token and client key that
-# Get-AksKubeConfig fetched (its file must be owner-only). The notification-URL secret joins when the in-cluster tool
-# cmdlets (Install-AksKured -NotifyUrl …) have rows here.
+# Get-AksKubeConfig fetched (its file must be owner-only). The in-cluster cmdlets run through an admin kubeconfig whose
+# client key is a marker too (base64 as in the file, and the PEM text inside), with a distinctive notification-URL
+# secret (Install-AksKured -NotifyUrl).
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 }
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $PSScriptRoot 'KubernetesMatrix.ps1')
     Import-Module $ModulePath -Force
     $script:Arm = Start-FakeArm
     Set-FakeArmOption @{ lroPollsBeforeDone = 0 }
     $script:TokenMarker = "leak-marker-token-$([guid]::NewGuid().ToString('N'))"
-    $script:LeakMarkers = @($TokenMarker)
+    $script:NotifyMarker = "slack://leak-marker-notify-$([guid]::NewGuid().ToString('N'))/b/c"
+    $script:LeakMarkers = @($TokenMarker, $NotifyMarker)
+    $secureNotify = ConvertTo-SecureString $NotifyMarker -AsPlainText -Force
+    # The in-cluster cmdlets' admin kubeconfig: its client key (the base64 of the file, and the PEM body inside) is a marker.
+    $adminKubeConfig = (New-FakeKubeConfig -Path (Join-Path $TestDrive 'fake-admin.kubeconfig') -ClientCertificate).FullName
+    $keyData = [regex]::Match((Get-Content -Raw $adminKubeConfig), 'client-key-data: (\S+)').Groups[1].Value
+    $keyPem = [Text.Encoding]::ASCII.GetString([Convert]::FromBase64String($keyData)) -replace '-----[A-Z ]+-----|\s', ''
+    $script:LeakMarkers += $keyData.Substring(100, 40), $keyPem.Substring(100, 40)
+    Add-SecretProviderClassCrd
     $secureToken = ConvertTo-SecureString $TokenMarker -AsPlainText -Force
     $clusterId = Get-ClusterId rg1 clustername1
     $reports = Join-Path $TestDrive 'reports'
@@ -41,6 +51,17 @@ BeforeAll {
         # Twice: the user kubeconfig (a token) as output, the admin one (a client key) written to a file.
         'Get-AksKubeConfig'                   = { @{ Id = $clusterId } }
         'Get-AksKubeConfig -Admin'            = { @{ Id = $clusterId; Admin = $true; Path = $kubeConfigFile; Force = $true } }
+        # In the cluster, through the admin kubeconfig; Kured with the notification-URL secret.
+        'Install-AksKured'                    = { @{ KubeConfig = $adminKubeConfig; NotifyUrl = $secureNotify; Period = '30m'; Confirm = $false } }
+        'Get-AksKuredStatus'                  = { @{ KubeConfig = $adminKubeConfig } }
+        'Uninstall-AksKured'                  = { @{ KubeConfig = $adminKubeConfig; Confirm = $false } }
+        'Install-AksFalco'                    = { @{ KubeConfig = $adminKubeConfig; Confirm = $false } }
+        'Get-AksFalcoAlert'                   = { Add-FalcoAlertLog; @{ KubeConfig = $adminKubeConfig } }
+        'Uninstall-AksFalco'                  = { @{ KubeConfig = $adminKubeConfig; Confirm = $false } }
+        'Invoke-AksKubeBench'                 = { @{ KubeConfig = $adminKubeConfig; NodeName = @('aks-nodepool1-12345678-vmss000000'); Confirm = $false } }
+        'New-AksSecretProviderClass'          = { @{ KubeConfig = $adminKubeConfig; ClassName = 'leaks'; Provider = 'Vault'; VaultAddress = 'https://vault.example.com:8200'; RoleName = 'db'
+                Object = @(@{ ObjectName = 'password'; SecretPath = 'secret/data/db'; SecretKey = 'password' }); Namespace = 'default'; Confirm = $false } }
+        'Test-AksSecretStore'                 = { @{ KubeConfig = $adminKubeConfig } }
     }
     # The change cmdlets: their faults-matrix arguments, each on a fresh cluster.
     foreach ($row in $ChangeRows) {
@@ -68,7 +89,7 @@ BeforeAll {
     Start-Transcript -Path $transcript -Force | Out-Null
     $script:Scanned = [Collections.Generic.List[object]]::new()
     $script:Found = [Collections.Generic.List[string]]::new()
-    $runs = [ordered]@{}
+    $script:runs = [ordered]@{}
     try {
         foreach ($name in $LeakRows.Keys) {
             $arguments = & $LeakRows[$name]
@@ -86,7 +107,7 @@ BeforeAll {
     $adminText = Get-Content -Raw $kubeConfigFile
     $script:KubeMarkers = @(
         [regex]::Match($userText, 'token: (\S+)').Groups[1].Value
-        [regex]::Match($adminText, 'client-key-data: (\S{40})').Groups[1].Value
+        [regex]::Match($adminText, 'client-key-data: \S{100}(\S{40})').Groups[1].Value
     )
     $script:LeakMarkers += $KubeMarkers
     $script:KubeConfigMode = if (-not $IsWindows) { (Get-Item $kubeConfigFile).UnixFileMode }
@@ -134,6 +155,11 @@ Describe 'Leak scan' {
 
     It 'wrote every report format' {
         @($Files).Count | Should -Be ([enum]::GetNames([AksSecurity.ReportFormat]).Count + 1)
+    }
+
+    It 'had the notification-URL secret and the in-cluster client key in play' {
+        $LeakMarkers.Count | Should -Be 6
+        $runs['Install-AksKured'] | Where-Object { $_ -is [AksSecurity.KubernetesObjectChange] -and $_.Name -eq 'kured-notify' } | Should -Not -BeNullOrEmpty -Because 'the secret was stored'
     }
 
     It 'harvested the kubeconfig token and client key as markers, and wrote the kubeconfig owner-only' {

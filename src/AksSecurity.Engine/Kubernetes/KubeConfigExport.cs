@@ -38,10 +38,18 @@ public static class KubeConfigExport
         };
     }
 
-    /// <summary>Writes the kubeconfig to <paramref name="path"/> (absolute); an existing file is replaced only with <paramref name="force"/>.</summary>
-    public static AksKubeConfig WriteFile(AksKubeConfig kubeConfig, string path, bool force)
+    /// <summary>
+    /// Refuses a path the kubeconfig could not be written to (bad characters, a folder, a missing folder, an existing file
+    /// without <paramref name="force"/>): called before the credential is fetched, so nothing is asked of ARM for it.
+    /// </summary>
+    public static void CheckPath(string path, bool force)
     {
-        ArgumentNullException.ThrowIfNull(kubeConfig);
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0 || path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new AksSecurityException(AksErrorKind.InvalidArgument, "The kubeconfig path contains a character that is not allowed in a path.", path);
+        }
+
         if (Directory.Exists(path))
         {
             throw new AksSecurityException(AksErrorKind.InvalidArgument, $"'{path}' is a folder; give the kubeconfig's file name.", path);
@@ -57,7 +65,14 @@ public static class KubeConfigExport
         {
             throw new AksSecurityException(AksErrorKind.InvalidArgument, $"Folder '{folder}' does not exist.", path);
         }
+    }
 
+    /// <summary>Writes the kubeconfig to <paramref name="path"/> (absolute); an existing file is replaced only with <paramref name="force"/>.</summary>
+    public static AksKubeConfig WriteFile(AksKubeConfig kubeConfig, string path, bool force)
+    {
+        ArgumentNullException.ThrowIfNull(kubeConfig);
+        CheckPath(path, force);
+        var folder = System.IO.Path.GetDirectoryName(path) ?? ".";
         var temporary = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {

@@ -32,7 +32,13 @@ public sealed class GetAksKubeConfigCommand : ClusterTargetCmdlet
         var connection = Connection;
         var admin = Admin.IsPresent;
         var context = Context;
-        var path = Path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        // The path and the overwrite rule are checked before the credential is fetched: nothing is sent for a bad -Path.
+        var path = Path is null ? null : ResolvePath(Path);
+        if (path is not null)
+        {
+            KubeConfigExport.CheckPath(path, Force);
+        }
+
         var kubeConfig = Run((sink, token) => KubeConfigExport.GetAsync(connection, id, admin, context, sink, token));
         if (path is not null)
         {
@@ -42,4 +48,16 @@ public sealed class GetAksKubeConfigCommand : ClusterTargetCmdlet
 
         WriteObject(kubeConfig);
     });
+
+    private string ResolvePath(string path)
+    {
+        try
+        {
+            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or SessionStateException or PSInvalidOperationException)
+        {
+            throw new AksSecurityException(AksErrorKind.InvalidArgument, $"-Path is not a usable file path: {ex.Message}", path, ex);
+        }
+    }
 }

@@ -133,6 +133,21 @@ public sealed class KubeConfigTests : IDisposable
     }
 
     [Fact]
+    public void Paths_that_cannot_be_written_are_refused_before_anything_is_fetched()
+    {
+        var existing = Path.Combine(_dir, "existing");
+        File.WriteAllText(existing, "keep me");
+
+        Assert.Equal(AksErrorKind.InvalidArgument, Assert.Throws<AksSecurityException>(() => KubeConfigExport.CheckPath(Path.Combine(_dir, "bad\0name"), force: false)).Kind);
+        Assert.Contains("pass -Force", Assert.Throws<AksSecurityException>(() => KubeConfigExport.CheckPath(existing, force: false)).Message);
+        Assert.Contains("is a folder", Assert.Throws<AksSecurityException>(() => KubeConfigExport.CheckPath(_dir, force: true)).Message);
+        Assert.Contains("does not exist", Assert.Throws<AksSecurityException>(() => KubeConfigExport.CheckPath(Path.Combine(_dir, "missing", "config"), force: false)).Message);
+        KubeConfigExport.CheckPath(existing, force: true);
+        KubeConfigExport.CheckPath(Path.Combine(_dir, "new"), force: false);
+        Assert.Equal("keep me", File.ReadAllText(existing));
+    }
+
+    [Fact]
     public void The_object_never_shows_its_text()
     {
         var kubeConfig = Sample();

@@ -178,10 +178,10 @@ public static partial class SecretProviderClassBuilder
                 $"The Vault address '{text}' uses {uri.Scheme}: only https is accepted, because the pods' service account tokens and the secrets travel over it.", "VaultAddress");
         }
 
-        if (string.IsNullOrEmpty(uri.Host) || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0 || text.Any(char.IsWhiteSpace))
+        if (string.IsNullOrEmpty(uri.Host) || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0 || text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             throw new AksSecurityException(AksErrorKind.InvalidArgument,
-                $"The Vault address '{text}' must be https://host[:port][/path] with a host and no user name, query or fragment.", "VaultAddress");
+                $"The Vault address '{string.Concat(text.Select(c => char.IsControl(c) ? '?' : c))}' must be https://host[:port][/path] with a host and no user name, query or fragment, and no space or control character.", "VaultAddress");
         }
 
         return text.TrimEnd('/');

@@ -218,6 +218,8 @@ public class SecretProviderClassBuilderTests
     [InlineData("https://user:pw@vault:8200", "with a host and no user name")]
     [InlineData("https://vault:8200/?token=x", "with a host and no user name, query or fragment")]
     [InlineData("https://vault:8200/#x", "query or fragment")]
+    [InlineData("https://vault:8200/\0", "control character")]
+    [InlineData("https://vault:8200/v1\u0007", "control character")]
     [InlineData("", "is not a Vault address")]
     [InlineData("/etc/vault", "uses file")]
     public void Bad_vault_addresses_are_invalid_arguments(string address, string message)
