@@ -402,6 +402,22 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
     private static bool IsLogPath(string[] segments) =>
         segments is ["api", "v1", "namespaces", _, "pods", _, "log"];
 
+    /// <summary>Answers the problem of a streaming request, or starts its 200 response; false when the problem was sent.</summary>
+    private static async Task<bool> StartStreamAsync(HttpContext context, FakeResponse? problem, Action<int> record, string contentType)
+    {
+        if (problem is not null)
+        {
+            record(problem.Status);
+            await WriteJsonAsync(context, problem);
+            return false;
+        }
+
+        record(200);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = contentType;
+        return true;
+    }
+
     /// <summary>
     /// GET pods/{name}/log: container, sinceTime, sinceSeconds, tailLines, timestamps, limitBytes; follow=true keeps the
     /// response open and sends lines appended later, until the container terminates or the client goes away.
@@ -418,17 +434,12 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
             (query, problem) = PodLogQuery.Prepare(_state, request, caller, ns, podName);
         }
 
-        if (problem is not null)
+        if (!await StartStreamAsync(context, problem, record, "text/plain"))
         {
-            record(problem.Status);
-            await WriteJsonAsync(context, problem);
             return;
         }
 
-        record(200);
         var http = context.Response;
-        http.StatusCode = 200;
-        http.ContentType = "text/plain";
         IReadOnlyList<(DateTimeOffset Time, string Text)> lines;
         bool ended;
         lock (_state.Gate)
@@ -490,17 +501,12 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
             seen = scope is null ? new Dictionary<string, (string, JsonObject)>() : _api.Snapshot(scope);
         }
 
-        if (problem is not null)
+        if (!await StartStreamAsync(context, problem, record, "application/json"))
         {
-            record(problem.Status);
-            await WriteJsonAsync(context, problem);
             return;
         }
 
-        record(200);
         var http = context.Response;
-        http.StatusCode = 200;
-        http.ContentType = "application/json";
         var timeout = int.TryParse(request.QueryValue("timeoutSeconds"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds)
             : Timeout.InfiniteTimeSpan;
