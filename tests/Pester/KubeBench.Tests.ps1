@@ -161,9 +161,19 @@ Describe 'Test-AksSecurity -IncludeNode' {
         Get-Left | Should -BeNullOrEmpty
     }
 
+    It 'lets Assert-AksSecurity gate on the node findings with -IncludeNode' {
+        { Assert-AksSecurity -ResourceGroupName rg1 -Name clustername1 -IncludeNode -Category Node -FailOn Medium } |
+            Should -Throw '*clustername1: AKS-NODE-008 `[Medium`]*'
+        Get-Left | Should -BeNullOrEmpty
+
+        Clear-FakeKubernetesRequest
+        { Assert-AksSecurity -ResourceGroupName rg1 -Name clustername1 -Category Node -FailOn Medium } | Should -Not -Throw
+        Get-FakeKubernetesRequest | Should -BeNullOrEmpty
+    }
+
     It 'skips the node checks without -IncludeNode, and says offline that they are not run' {
         $live = Test-AksSecurity -Id $ClusterId -Category Node
-        ($live.Skipped | Select-Object -First 1).Reason | Should -BeLike 'Runs only with Test-AksSecurity -IncludeNode*'
+        ($live.Skipped | Select-Object -First 1).Reason | Should -BeLike 'Runs only with -IncludeNode (Test-AksSecurity, Assert-AksSecurity)*'
         Get-FakeKubernetesRequest | Should -BeNullOrEmpty
 
         $warnings = $null

@@ -96,7 +96,7 @@ public static class NodeChecks
 
             return evidence.NodeBenchmarkUnavailable is { } why
                 ? $"kube-bench could not run on the nodes: {why}"
-                : $"Runs only with Test-AksSecurity -IncludeNode, which runs kube-bench on every Linux node (see {check.DocumentationUrl}).";
+                : $"Runs only with -IncludeNode (Test-AksSecurity, Assert-AksSecurity), which runs kube-bench on every Linux node (see {check.DocumentationUrl}).";
         }
 
         if (!Benchmarks.Contains(bench.Benchmark, StringComparer.OrdinalIgnoreCase))

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using AksSecurity.Engine.Checks;
-using AksSecurity.Engine.Tools.KubeBench;
 using AksSecurity.Infrastructure;
 
 namespace AksSecurity.Commands;
@@ -22,26 +21,6 @@ public sealed class TestAksSecurityCommand : SecurityAuditCmdlet
 
     [Parameter]
     public Severity? FailOn { get; set; }
-
-    /// <summary>Also runs kube-bench on every Linux node of live clusters, for the AKS-NODE-* checks (it creates Jobs, and deletes them).</summary>
-    [Parameter]
-    public SwitchParameter IncludeNode { get; set; }
-
-    internal override IEvidenceReader? NodeBenchmarkReader()
-    {
-        if (!IncludeNode)
-        {
-            return null;
-        }
-
-        if (IsOffline)
-        {
-            WriteWarning("-IncludeNode: node checks are not run offline. kube-bench runs on the nodes of a live cluster; audit it by -Name, -Id or Get-AksCluster to get the AKS-NODE-* verdicts.");
-            return null;
-        }
-
-        return new NodeBenchmarkReader(Connection);
-    }
 
     internal override void OnResult(AuditResult result)
     {

@@ -5,6 +5,7 @@ using AksSecurity.Engine.Azure;
 using AksSecurity.Engine.Checks;
 using AksSecurity.Engine.Clusters;
 using AksSecurity.Engine.Documents;
+using AksSecurity.Engine.Tools.KubeBench;
 
 namespace AksSecurity.Infrastructure;
 
@@ -107,8 +108,26 @@ public abstract class SecurityAuditCmdlet : AksCmdlet
     /// <summary>The audit of this invocation, made once its parameters are bound (on the pipeline thread, so the connection may be resolved).</summary>
     internal SecurityAudit Audit => _audit ??= new SecurityAudit(Selection, Suppressions(), nodeBenchmark: NodeBenchmarkReader());
 
-    /// <summary>What runs kube-bench on the nodes of live clusters (Test-AksSecurity -IncludeNode); null when not asked.</summary>
-    internal virtual IEvidenceReader? NodeBenchmarkReader() => null;
+    /// <summary>Also runs kube-bench on every Linux node of live clusters, for the AKS-NODE-* checks (it creates Jobs, and deletes them).</summary>
+    [Parameter]
+    public SwitchParameter IncludeNode { get; set; }
+
+    /// <summary>What runs kube-bench on the nodes of live clusters (-IncludeNode); null when not asked or offline.</summary>
+    private IEvidenceReader? NodeBenchmarkReader()
+    {
+        if (!IncludeNode)
+        {
+            return null;
+        }
+
+        if (IsOffline)
+        {
+            WriteWarning("-IncludeNode: node checks are not run offline. kube-bench runs on the nodes of a live cluster; audit it by -Name, -Id or Get-AksCluster to get the AKS-NODE-* verdicts.");
+            return null;
+        }
+
+        return new NodeBenchmarkReader(Connection);
+    }
 
     /// <summary>True for -Path and -LiteralPath: documents, no live cluster.</summary>
     internal bool IsOffline => ParameterSetName is ByPathSet or ByLiteralPathSet;

@@ -73,7 +73,7 @@ public class NodeChecksTests
             Assert.Equal(100, r.Score);
         });
         Assert.StartsWith("Node checks run kube-bench on the cluster's nodes, so they are not run offline", offline.Skipped[0].Reason);
-        Assert.StartsWith("Runs only with Test-AksSecurity -IncludeNode", notAsked.Skipped[0].Reason);
+        Assert.StartsWith("Runs only with -IncludeNode (Test-AksSecurity, Assert-AksSecurity)", notAsked.Skipped[0].Reason);
         Assert.Equal("kube-bench could not run on the nodes: Creating namespace aks-security-kube-bench was forbidden.", failed.Skipped[0].Reason);
     }
 
