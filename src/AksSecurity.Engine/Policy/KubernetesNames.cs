@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
+using AksSecurity.Engine.Kubernetes;
 
 namespace AksSecurity.Engine.Policy;
 
 /// <summary>The names pod security parameters take: namespaces and Linux capabilities.</summary>
-public static partial class KubernetesNames
+public static class KubernetesNames
 {
     /// <summary>
     /// Linux capabilities as Kubernetes spells them (securityContext.capabilities: without the CAP_ prefix), from
@@ -19,11 +19,8 @@ public static partial class KubernetesNames
         "CHECKPOINT_RESTORE",
     };
 
-    // A namespace name is an RFC 1123 label: lower-case letters, digits and '-', starting and ending alphanumeric, at most 63.
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
-    private static partial Regex Dns1123LabelPattern();
-
-    public static bool IsNamespace(string name) => name.Length <= 63 && Dns1123LabelPattern().IsMatch(name);
+    /// <summary>A namespace name is an RFC 1123 label.</summary>
+    public static bool IsNamespace(string name) => KubernetesNameRules.IsLabel(name);
 
     /// <summary>The capability in Kubernetes' spelling (upper case, no CAP_ prefix), or null when it is not a Linux capability.</summary>
     public static string? Capability(string name) =>

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AksSecurity.Engine.Kubernetes;
-using AksSecurity.Engine.Tools.SecretStore;
 
 namespace AksSecurity.Engine.Tools.Falco;
 
@@ -52,8 +51,6 @@ public static partial class FalcoManifests
     /// <summary>Only the driver loader mounted these (the chart drops them for modern_ebpf).</summary>
     private static readonly string[] DriverLoaderVolumes = { "boot-fs", "lib-modules", "usr-fs" };
 
-    private static readonly string[] ReservedNamespaces = { "default", "kube-system", "kube-public", "kube-node-lease" };
-
     private static readonly string[] ManifestFiles =
     {
         "serviceaccount.yaml", "clusterrole.yaml", "clusterrolebinding.yaml", "role.yaml", "roleBinding.yaml",
@@ -72,21 +69,21 @@ public static partial class FalcoManifests
     public static void Validate(FalcoInstallOptions options)
     {
         KubernetesNameRules.RequireLabel(options.Namespace, "Namespace", "namespace name");
-        if (ReservedNamespaces.Contains(options.Namespace))
+        if (KubernetesInstaller.ProtectedNamespaces.Contains(options.Namespace))
         {
             throw new AksSecurityException(AksErrorKind.InvalidArgument,
                 $"Falco is not installed into '{options.Namespace}': it gets a namespace of its own, so that uninstalling it removes only what it added. Use -Namespace falco (the default) or another new name.",
                 "Namespace");
         }
 
-        if (options.ImageRegistry is not null && !Registry().IsMatch(options.ImageRegistry))
+        if (options.ImageRegistry is not null && !ContainerImages.IsRegistry(options.ImageRegistry))
         {
             throw new AksSecurityException(AksErrorKind.InvalidArgument,
                 $"'{options.ImageRegistry}' is not a registry: give a host name with an optional port and path, without https://, e.g. myregistry.azurecr.io or myregistry.azurecr.io/mirror.",
                 "ImageRegistry");
         }
 
-        if (options.Image is not null && !PinnedImage().IsMatch(options.Image))
+        if (options.Image is not null && !(ContainerImages.IsReference(options.Image) && ContainerImages.IsPinned(options.Image)))
         {
             throw new AksSecurityException(AksErrorKind.InvalidArgument,
                 $"'{options.Image}' is not a pinned image reference: give repository:tag or repository@sha256:digest, e.g. myregistry.azurecr.io/falcosecurity/falco:0.44.1.",
@@ -270,10 +267,4 @@ public static partial class FalcoManifests
     private static string Name(JsonObject obj) => (obj["metadata"]?["name"] ?? obj["name"])!.GetValue<string>();
 
     private static string Sha256(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
-
-    [GeneratedRegex(@"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$")]
-    private static partial Regex Registry();
-
-    [GeneratedRegex(@"^[a-z0-9]+([._-]+[a-z0-9]+)*(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$")]
-    private static partial Regex PinnedImage();
 }

@@ -46,16 +46,6 @@ public static class KubeBenchManifests
 
     private static readonly Lazy<JsonObject> Template = new(LoadTemplate);
 
-    private static readonly Regex ImageReference = new(
-        @"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]{1,5})?(/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$",
-        RegexOptions.CultureInvariant);
-
-    private static readonly Regex Registry = new(
-        @"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?(/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*$",
-        RegexOptions.CultureInvariant);
-
-    private static readonly Regex NamespaceName = new(@"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant);
-
     /// <summary>
     /// The image to run: <paramref name="image"/> as given, or the pinned image under <paramref name="registry"/> (a private
     /// mirror such as an ACR: "myacr.azurecr.io" → myacr.azurecr.io/aquasec/kube-bench:v0.15.6), or the pinned image.
@@ -70,7 +60,7 @@ public static class KubeBenchManifests
         if (!string.IsNullOrWhiteSpace(image))
         {
             var trimmed = image.Trim();
-            return ImageReference.IsMatch(trimmed) ? trimmed
+            return ContainerImages.IsReference(trimmed) ? trimmed
                 : throw new AksSecurityException(AksErrorKind.InvalidArgument,
                     $"'{image}' is not an image reference (registry/repository:tag or @sha256:digest, lower case), e.g. myacr.azurecr.io/aquasec/kube-bench:v0.15.6.", "Image");
         }
@@ -78,7 +68,7 @@ public static class KubeBenchManifests
         if (!string.IsNullOrWhiteSpace(registry))
         {
             var host = registry.Trim().TrimEnd('/');
-            if (host.Contains("://", StringComparison.Ordinal) || !Registry.IsMatch(host))
+            if (host.Contains("://", StringComparison.Ordinal) || !ContainerImages.IsRegistry(host))
             {
                 throw new AksSecurityException(AksErrorKind.InvalidArgument,
                     $"'{registry}' is not a registry host (and optional path), e.g. myacr.azurecr.io; the image {UpstreamImageRepository} is pulled from under it.", "ImageRegistry");
@@ -92,7 +82,7 @@ public static class KubeBenchManifests
 
     /// <summary>A namespace name (DNS-1123 label), or InvalidArgument.</summary>
     public static string ValidateNamespace(string name) =>
-        NamespaceName.IsMatch(name) ? name
+        KubernetesNameRules.IsLabel(name) ? name
             : throw new AksSecurityException(AksErrorKind.InvalidArgument, $"'{name}' is not a namespace name (lower-case letters, digits and '-', at most 63).", "Namespace");
 
     /// <summary>The run's namespace: our labels, and the privileged Pod Security level that hostPID and hostPath volumes need.</summary>

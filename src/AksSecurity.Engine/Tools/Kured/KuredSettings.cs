@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using AksSecurity.Engine.Hardening;
+using AksSecurity.Engine.Kubernetes;
 
 namespace AksSecurity.Engine.Tools.Kured;
 
@@ -465,12 +466,6 @@ public sealed partial class KuredSettings
         return new KuredToleration(key, op, value, effect, seconds);
     }
 
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex RegistryPath();
-
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$", RegexOptions.CultureInvariant)]
-    private static partial Regex ImageReference();
-
     private static string ParseImage(string? image, string? registry)
     {
         if (image is not null && registry is not null)
@@ -486,7 +481,7 @@ public sealed partial class KuredSettings
                 throw Invalid($"-ImageRegistry: '{registry}' has a scheme; give the registry host only, such as myregistry.azurecr.io.", "ImageRegistry");
             }
 
-            if (!RegistryPath().IsMatch(host))
+            if (!ContainerImages.IsRegistry(host))
             {
                 throw Invalid($"-ImageRegistry: '{registry}' is not a registry host (lower case), such as myregistry.azurecr.io or myregistry.azurecr.io/mirror.", "ImageRegistry");
             }
@@ -497,13 +492,12 @@ public sealed partial class KuredSettings
         if (image is not null)
         {
             var reference = image.Trim();
-            if (!ImageReference().IsMatch(reference))
+            if (!ContainerImages.IsReference(reference))
             {
                 throw Invalid($"-Image: '{image}' is not an image reference such as myregistry.azurecr.io/kubereboot/kured:{Version}.", "Image");
             }
 
-            var lastSegment = reference[(reference.LastIndexOf('/') + 1)..];
-            if (!lastSegment.Contains(':', StringComparison.Ordinal) && !lastSegment.Contains('@', StringComparison.Ordinal))
+            if (!ContainerImages.IsPinned(reference))
             {
                 throw Invalid($"-Image: '{image}' has no tag or digest; pin one (such as :{Version}) so every node runs the same kured.", "Image");
             }

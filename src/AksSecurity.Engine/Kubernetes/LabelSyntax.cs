@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace AksSecurity.Engine.Tools.Kured;
+namespace AksSecurity.Engine.Kubernetes;
 
 /// <summary>
 /// Kubernetes label keys, label values and label selectors, checked as the API server and
@@ -12,9 +12,6 @@ public static partial class LabelSyntax
     [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePart();
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex DnsSubdomain();
-
     /// <summary>A qualified name (label key, annotation key): an optional DNS subdomain prefix and "/", then a name of at most 63 characters.</summary>
     public static bool IsQualifiedName(string? text, out string error)
     {
@@ -24,7 +21,7 @@ public static partial class LabelSyntax
         if (slash >= 0)
         {
             var prefix = text[..slash];
-            if (prefix.Length == 0 || prefix.Length > 253 || !DnsSubdomain().IsMatch(prefix))
+            if (prefix.Length == 0 || !KubernetesNameRules.IsSubdomain(prefix))
             {
                 error = $"'{text}' has a bad prefix: before the '/' must be a DNS subdomain (lower case letters, digits, '-' and '.'; at most 253 characters).";
                 return false;
