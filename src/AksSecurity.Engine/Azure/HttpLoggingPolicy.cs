@@ -43,19 +43,23 @@ internal sealed class HttpLoggingPolicy : HttpPipelinePolicy
     }
 
     /// <summary>The URL as safe to print: path kept, every query value except well-known harmless ones replaced.</summary>
-    public static string Redact(Uri uri)
+    public static string Redact(Uri uri) => Redact(uri.GetLeftPart(UriPartial.Path) + uri.Query, SafeQueryNames);
+
+    /// <summary>A path and query as safe to print: every query value whose name is not in <paramref name="keptNames"/> replaced.</summary>
+    public static string Redact(string pathAndQuery, IReadOnlySet<string> keptNames)
     {
-        if (string.IsNullOrEmpty(uri.Query))
+        var question = pathAndQuery.IndexOf('?');
+        if (question < 0 || question == pathAndQuery.Length - 1)
         {
-            return uri.GetLeftPart(UriPartial.Path);
+            return question < 0 ? pathAndQuery : pathAndQuery[..question];
         }
 
-        var parts = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries).Select(pair =>
+        var parts = pathAndQuery[(question + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries).Select(pair =>
         {
             var eq = pair.IndexOf('=');
             var name = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
-            return eq < 0 || SafeQueryNames.Contains(name) ? pair : $"{pair[..eq]}=REDACTED";
+            return eq < 0 || keptNames.Contains(name) ? pair : $"{pair[..eq]}=REDACTED";
         });
-        return uri.GetLeftPart(UriPartial.Path) + "?" + string.Join("&", parts);
+        return pathAndQuery[..question] + "?" + string.Join("&", parts);
     }
 }

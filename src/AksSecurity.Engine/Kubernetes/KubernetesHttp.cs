@@ -163,22 +163,7 @@ internal sealed class KubernetesHttp : IDisposable
     public void Dispose() => _client.Dispose();
 
     /// <summary>Redacts query values other than the allow-listed keys, so a -Debug line never carries data we were given.</summary>
-    internal static string Redact(string pathAndQuery)
-    {
-        var question = pathAndQuery.IndexOf('?');
-        if (question < 0)
-        {
-            return pathAndQuery;
-        }
-
-        var parts = pathAndQuery[(question + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries).Select(pair =>
-        {
-            var eq = pair.IndexOf('=');
-            var key = eq < 0 ? pair : pair[..eq];
-            return eq < 0 || LoggedQueryKeys.Contains(key) ? pair : key + "=REDACTED";
-        });
-        return pathAndQuery[..question] + "?" + string.Join('&', parts);
-    }
+    internal static string Redact(string pathAndQuery) => HttpLoggingPolicy.Redact(pathAndQuery, LoggedQueryKeys);
 
     private async Task<HttpRequestMessage> CreateRequestAsync(HttpMethod method, string pathAndQuery, string? contentType, string? body, CancellationToken cancellationToken)
     {
